@@ -1,0 +1,70 @@
+import type { Address, TypedDataDomain } from "viem";
+
+/**
+ * EIP-712 definitions of Tollgate's two signed messages. They must match
+ * `ChannelManager.sol` field for field: `test/contracts/typedData.test.ts` checks that the
+ * type hashes and the domain separator agree with the deployed contract.
+ *
+ * The two types differ in name and in field names, so a balance proof can never verify as a
+ * closing commitment, nor the reverse; the domain binds chain id and contract address, so
+ * neither can be replayed on another chain or deployment.
+ */
+export const EIP712_NAME = "Tollgate";
+export const EIP712_VERSION = "1";
+
+export const balanceProofTypes = {
+  BalanceProof: [
+    { name: "sender", type: "address" },
+    { name: "receiver", type: "address" },
+    { name: "openBlock", type: "uint64" },
+    { name: "balance", type: "uint128" },
+  ],
+} as const;
+
+export const closingCommitmentTypes = {
+  ClosingCommitment: [
+    { name: "sender", type: "address" },
+    { name: "receiver", type: "address" },
+    { name: "openBlock", type: "uint64" },
+    { name: "closingBalance", type: "uint128" },
+  ],
+} as const;
+
+/** A channel's identity: the key under which the contract stores it. */
+export type ChannelId = {
+  sender: Address;
+  receiver: Address;
+  openBlock: bigint;
+};
+
+export function channelDomain(chainId: number, verifyingContract: Address): TypedDataDomain {
+  return { name: EIP712_NAME, version: EIP712_VERSION, chainId, verifyingContract };
+}
+
+/** Typed data a sender (or its delegate) signs: the channel's cumulative balance so far. */
+export function balanceProofTypedData(
+  domain: { chainId: number; verifyingContract: Address },
+  channel: ChannelId,
+  balance: bigint,
+) {
+  return {
+    domain: channelDomain(domain.chainId, domain.verifyingContract),
+    types: balanceProofTypes,
+    primaryType: "BalanceProof",
+    message: { ...channel, balance },
+  } as const;
+}
+
+/** Typed data the receiver signs to let a channel close cooperatively at `closingBalance`. */
+export function closingCommitmentTypedData(
+  domain: { chainId: number; verifyingContract: Address },
+  channel: ChannelId,
+  closingBalance: bigint,
+) {
+  return {
+    domain: channelDomain(domain.chainId, domain.verifyingContract),
+    types: closingCommitmentTypes,
+    primaryType: "ClosingCommitment",
+    message: { ...channel, closingBalance },
+  } as const;
+}
