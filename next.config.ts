@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // RainbowKit's dependency chain reaches @coinbase/cdp-sdk, whose optional imports Turbopack
+  // cannot resolve; it is never used on the server, so leave it to Node.
+  serverExternalPackages: ["@coinbase/cdp-sdk"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

@@ -1,0 +1,65 @@
+/**
+ * `npm run demo`: the whole site on embedded defaults. Starts a local Hardhat node, deploys the
+ * contracts, builds the site when its sources changed, starts it, and prints where everything is.
+ * Ctrl-C stops it all.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { recordDeployment } from "./deploy/deployContracts";
+import { deployLocal, startLocalChain } from "./lib/localChain";
+import { bin, portAnswers, root, start, stopAll, waitFor } from "./lib/processes";
+
+const PORT = Number(process.env.PORT ?? 3000);
+const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const stat = statSync(dir);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(dir).map((entry) => newestMtime(path.join(dir, entry))));
+}
+
+/** A build is stale when any source it was made from is newer than it. */
+function buildIsStale(): boolean {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const sources = ["app", "lib", "public", "proxy.ts", "next.config.ts", "package.json"];
+  return sources.some((source) => newestMtime(path.join(root, source)) > built);
+}
+
+process.on("SIGINT", () => (stopAll(), process.exit(0)));
+process.on("SIGTERM", () => (stopAll(), process.exit(0)));
+
+try {
+  console.log("▸ Starting a local Hardhat node");
+  const chain = await startLocalChain();
+  console.log(`▸ Deploying the contracts to ${chain.url}`);
+  const deployment = await deployLocal(chain.url);
+  await recordDeployment(deployment);
+  run(process.execPath, ["--import", "tsx", "scripts/generate-abis.ts"]);
+
+  if (buildIsStale()) {
+    console.log("▸ Building the site (next build)");
+    run(bin("next"), ["build"]);
+  }
+  console.log("▸ Starting the site");
+  start(bin("next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], { log: (line) => console.log(`  [next] ${line}`) });
+  await waitFor("the site", () => portAnswers(`http://127.0.0.1:${PORT}/`));
+
+  console.log(`
+Tollgate is running.
+
+  Site            http://localhost:${PORT}
+  Chain           ${chain.url} (chain id ${deployment.chainId})
+  ChannelManager  ${deployment.channelManager}
+  Token           ${deployment.token}
+  Challenge       ${deployment.challengePeriod} s
+
+Press Ctrl-C to stop.`);
+} catch (error) {
+  console.error(`\ndemo failed: ${error instanceof Error ? error.message : error}`);
+  stopAll();
+  process.exit(1);
+}

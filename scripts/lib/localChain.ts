@@ -1,0 +1,39 @@
+/** A Hardhat node on 127.0.0.1 with the contracts deployed: the demo's and the tests' chain. */
+import { createPublicClient, createWalletClient, http, type Address } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import type { Deployment } from "../../lib/chain/deployment";
+import { deployContracts } from "../deploy/deployContracts";
+import { bin, portAnswers, start, waitFor } from "./processes";
+
+/**
+ * Hardhat's default mnemonic: its accounts hold test ether on every local Hardhat node and
+ * nothing anywhere else. Account 0 deploys; the others are the demo's receiver and readers.
+ */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export const devAccount = (index: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
+
+const jsonRpc = (url: string) =>
+  portAnswers(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+  });
+
+export async function startLocalChain({ port = 8545, log }: { port?: number; log?: (line: string) => void } = {}) {
+  const url = `http://127.0.0.1:${port}`;
+  if (await jsonRpc(url)) throw new Error(`something already answers on ${url}: stop it first (is another demo running?)`);
+  const node = start(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], { log });
+  await waitFor(`the Hardhat node on ${url}`, () => jsonRpc(url));
+  return { url, node };
+}
+
+export async function deployLocal(url: string, { challengePeriod = 120, quiet = false } = {}): Promise<Deployment> {
+  const account = devAccount(0);
+  const chain = { ...hardhat, rpcUrls: { default: { http: [url] } } };
+  const client = createPublicClient({ chain, transport: http(url) });
+  const wallet = createWalletClient({ account, chain, transport: http(url) });
+  return deployContracts(wallet, client, { challengePeriod, confirmations: 1, quiet });
+}
+
+export type { Address };

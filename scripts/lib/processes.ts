@@ -1,0 +1,66 @@
+/**
+ * Starting and stopping the long-running processes a script needs (a Hardhat node, `next start`).
+ * Each child leads its own process group so that stopping it also stops what it spawned: killing
+ * only npm's or next's parent leaves the server holding its port.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+export const bin = (name: string) => path.join(root, "node_modules/.bin", name);
+
+const children = new Set<ChildProcess>();
+
+export function start(
+  command: string,
+  args: string[],
+  { env, log }: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
+): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) log?.(line);
+  };
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  return child;
+}
+
+export function stop(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
+  if (child.pid && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function stopAll(): void {
+  for (const child of children) stop(child);
+}
+
+/** Polls `probe` until it resolves true, or fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+export async function portAnswers(url: string, init?: RequestInit): Promise<boolean> {
+  try {
+    await fetch(url, { ...init, signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
