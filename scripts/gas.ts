@@ -1,0 +1,268 @@
+/**
+ * Gas of every ChannelManager operation next to µRaiden 0.2.0's, on a fresh in-process chain.
+ *
+ * Run: `npx hardhat run scripts/gas.ts`. Prints one table and writes the same rows to
+ * `reports/gas.json` as `[{ operation, gas, uraiden, ratio }]` (`uraiden`/`ratio` null where µRaiden
+ * has no such operation).
+ *
+ * The µRaiden figures come from its own suite's `print_gas` tests re-run under today's gas rules, so
+ * each scenario here reproduces the conditions of the matching µRaiden test:
+ * - a fresh token and manager per scenario (µRaiden's fixtures are per test): opening a channel
+ *   takes the manager's token balance from zero to non-zero, and closing the only channel takes it
+ *   back to zero (with the refund);
+ * - sender and receiver already hold tokens; approvals are for the exact amount, measured on our
+ *   token (TollgateToken, OpenZeppelin 5);
+ * - the same amounts: open 1000 base units, top up 14, withdraw 20 then the whole 100 TOLL deposit,
+ *   close at 55 of 100 TOLL (both parties paid);
+ * - gas is the receipt's `gasUsed`, refunds included, one transaction per operation.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { network } from "hardhat";
+import { encodePacked, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import {
+  balanceProofTypedData,
+  closingCommitmentTypedData,
+} from "../lib/protocol/typedData.js";
+
+/** µRaiden 0.2.0, measured under today's gas rules (issue #3). */
+const URAIDEN = {
+  openErc223: 88_170,
+  openErc20: 132_473,
+  openErc20Approve: 46_275,
+  openErc20Create: 86_198,
+  topUpErc223: 54_639,
+  topUpErc20: 98_409,
+  topUpErc20Approve: 46_263,
+  topUpErc20TopUp: 52_146,
+  cooperativeClose: 66_268,
+  uncooperativeClose: 52_785,
+  settle: 54_108,
+  withdrawFirst: 76_632,
+  withdrawLater: 54_821,
+} as const;
+
+const CHALLENGE_PERIOD = 600n;
+/** µRaiden's create and top-up gas tests use 1000 and 14 base units. */
+const OPEN_DEPOSIT = 1000n;
+const TOP_UP = 14n;
+/** Its withdraw and close tests use a 100-token channel and a 55-token balance. */
+const DEPOSIT = parseEther("100");
+const BALANCE = parseEther("55");
+const FIRST_WITHDRAWAL = 20n;
+
+const { viem, networkHelpers } = await network.create();
+const publicClient = await viem.getPublicClient();
+const [deployer, sender, receiver, delegate] = await viem.getWalletClients();
+const chainId = await publicClient.getChainId();
+
+type Row = { operation: string; gas: number; uraiden: number | null; ratio: number | null };
+const rows: Row[] = [];
+function row(operation: string, gas: bigint, uraiden: number | null) {
+  rows.push({
+    operation,
+    gas: Number(gas),
+    uraiden,
+    ratio: uraiden === null ? null : Math.round((Number(gas) / uraiden) * 1000) / 1000,
+  });
+}
+
+async function gasOf(hash: Hex | Promise<Hex>): Promise<bigint> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+  if (receipt.status !== "success") throw new Error(`transaction ${await hash} reverted`);
+  return receipt.gasUsed;
+}
+
+type Channel = { sender: Address; receiver: Address; openBlock: bigint };
+
+/** A fresh token and manager; sender and receiver hold tokens, the manager none. */
+async function deploy() {
+  const token = await viem.deployContract("TollgateToken", [parseEther("1000000")]);
+  const manager = await viem.deployContract("ChannelManager", [token.address, CHALLENGE_PERIOD]);
+  await token.write.transfer([sender.account.address, parseEther("1000")], { account: deployer.account });
+  await token.write.transfer([receiver.account.address, parseEther("100")], { account: deployer.account });
+  const domain = { chainId, verifyingContract: manager.address };
+
+  /** approve + createChannel; returns the channel and both gas figures. */
+  async function openErc20(deposit: bigint, delegateAddress: Address = zeroAddress) {
+    const approve = await gasOf(token.write.approve([manager.address, deposit], { account: sender.account }));
+    const hash = await manager.write.createChannel([receiver.account.address, delegateAddress, deposit], {
+      account: sender.account,
+    });
+    const create = await gasOf(hash);
+    const { blockNumber } = await publicClient.waitForTransactionReceipt({ hash });
+    const channel: Channel = { sender: sender.account.address, receiver: receiver.account.address, openBlock: blockNumber };
+    return { channel, approve, create };
+  }
+
+  const signBalance = (channel: Channel, balance: bigint, signer = sender) =>
+    signer.signTypedData({ account: signer.account, ...balanceProofTypedData(domain, channel, balance) });
+  const signClosing = (channel: Channel, balance: bigint) =>
+    receiver.signTypedData({ account: receiver.account, ...closingCommitmentTypedData(domain, channel, balance) });
+
+  const closeArgs = async (channel: Channel, balance: bigint, signer = sender) =>
+    [
+      channel.sender,
+      channel.receiver,
+      channel.openBlock,
+      balance,
+      await signBalance(channel, balance, signer),
+      await signClosing(channel, balance),
+    ] as const;
+
+  return { token, manager, openErc20, signBalance, closeArgs };
+}
+
+// --- Opening -----------------------------------------------------------------------------------
+{
+  const { openErc20 } = await deploy();
+  const { approve, create } = await openErc20(OPEN_DEPOSIT);
+  row("open ERC-20 (approve + createChannel)", approve + create, URAIDEN.openErc20);
+  row("  approve", approve, URAIDEN.openErc20Approve);
+  row("  createChannel", create, URAIDEN.openErc20Create);
+}
+{
+  const { token, manager } = await deploy();
+  const data = encodePacked(["address"], [receiver.account.address]);
+  const gas = await gasOf(token.write.transfer([manager.address, OPEN_DEPOSIT, data], { account: sender.account }));
+  row("open ERC-223 (transfer + tokenFallback)", gas, URAIDEN.openErc223);
+}
+{
+  const { token, manager } = await deploy();
+  const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+  const nonce = await token.read.nonces([sender.account.address]);
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    domain: { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: { owner: sender.account.address, spender: manager.address, value: OPEN_DEPOSIT, nonce, deadline },
+  });
+  const { r, s, v } = parseSignature(signature);
+  const gas = await gasOf(
+    manager.write.createChannelWithPermit([receiver.account.address, zeroAddress, OPEN_DEPOSIT, deadline, v, r, s], {
+      account: sender.account,
+    }),
+  );
+  row("open with permit (createChannelWithPermit)", gas, null);
+}
+{
+  const { openErc20 } = await deploy();
+  const { approve, create } = await openErc20(OPEN_DEPOSIT, delegate.account.address);
+  row("open ERC-20 with delegate (approve + createChannel)", approve + create, null);
+  row("  createChannel with delegate", create, null);
+}
+{
+  const { token, manager } = await deploy();
+  const data = encodePacked(["address", "address"], [receiver.account.address, delegate.account.address]);
+  const gas = await gasOf(token.write.transfer([manager.address, OPEN_DEPOSIT, data], { account: sender.account }));
+  row("open ERC-223 with delegate", gas, null);
+}
+
+// --- Top-up ------------------------------------------------------------------------------------
+{
+  const { token, manager, openErc20 } = await deploy();
+  const { channel } = await openErc20(999n);
+  const approve = await gasOf(token.write.approve([manager.address, TOP_UP], { account: sender.account }));
+  const topUp = await gasOf(
+    manager.write.topUp([channel.receiver, channel.openBlock, TOP_UP], { account: sender.account }),
+  );
+  row("top-up ERC-20 (approve + topUp)", approve + topUp, URAIDEN.topUpErc20);
+  row("  approve", approve, URAIDEN.topUpErc20Approve);
+  row("  topUp", topUp, URAIDEN.topUpErc20TopUp);
+}
+{
+  const { token, manager, openErc20 } = await deploy();
+  const { channel } = await openErc20(700n);
+  const data = encodePacked(["address", "uint64"], [channel.receiver, channel.openBlock]);
+  const gas = await gasOf(token.write.transfer([manager.address, TOP_UP, data], { account: sender.account }));
+  row("top-up ERC-223", gas, URAIDEN.topUpErc223);
+}
+
+// --- Withdraw ----------------------------------------------------------------------------------
+{
+  const { manager, openErc20, signBalance } = await deploy();
+  const { channel } = await openErc20(DEPOSIT);
+  const withdraw = async (balance: bigint) =>
+    gasOf(
+      manager.write.withdraw([channel.sender, channel.openBlock, balance, await signBalance(channel, balance)], {
+        account: receiver.account,
+      }),
+    );
+  row("withdraw (first)", await withdraw(FIRST_WITHDRAWAL), URAIDEN.withdrawFirst);
+  row("withdraw (later, whole deposit)", await withdraw(DEPOSIT), URAIDEN.withdrawLater);
+}
+{
+  const { manager, openErc20, signBalance } = await deploy();
+  const { channel } = await openErc20(DEPOSIT, delegate.account.address);
+  const sig = await signBalance(channel, FIRST_WITHDRAWAL, delegate);
+  const gas = await gasOf(
+    manager.write.withdraw([channel.sender, channel.openBlock, FIRST_WITHDRAWAL, sig], { account: receiver.account }),
+  );
+  row("withdraw (first, delegate's proof)", gas, null);
+}
+
+// --- Closing -----------------------------------------------------------------------------------
+{
+  const { manager, openErc20, closeArgs } = await deploy();
+  const { channel } = await openErc20(DEPOSIT);
+  const gas = await gasOf(manager.write.cooperativeClose(await closeArgs(channel, BALANCE), { account: receiver.account }));
+  row("cooperative close", gas, URAIDEN.cooperativeClose);
+}
+{
+  const { manager, openErc20, closeArgs } = await deploy();
+  const { channel } = await openErc20(DEPOSIT, delegate.account.address);
+  const args = await closeArgs(channel, BALANCE, delegate);
+  const gas = await gasOf(manager.write.cooperativeClose(args, { account: receiver.account }));
+  row("cooperative close (delegate's proof)", gas, null);
+}
+{
+  const { manager, openErc20 } = await deploy();
+  const { channel } = await openErc20(DEPOSIT);
+  const uncooperative = await gasOf(
+    manager.write.uncooperativeClose([channel.receiver, channel.openBlock, BALANCE], { account: sender.account }),
+  );
+  row("uncooperative close", uncooperative, URAIDEN.uncooperativeClose);
+  await networkHelpers.time.increase(CHALLENGE_PERIOD + 1n);
+  const settle = await gasOf(manager.write.settle([channel.receiver, channel.openBlock], { account: sender.account }));
+  row("settle", settle, URAIDEN.settle);
+}
+{
+  // The receiver's dispute: a cooperative close during the challenge period.
+  const { manager, openErc20, closeArgs } = await deploy();
+  const { channel } = await openErc20(DEPOSIT);
+  await manager.write.uncooperativeClose([channel.receiver, channel.openBlock, FIRST_WITHDRAWAL], {
+    account: sender.account,
+  });
+  const gas = await gasOf(manager.write.cooperativeClose(await closeArgs(channel, BALANCE), { account: receiver.account }));
+  row("dispute (cooperative close while closing)", gas, null);
+}
+
+// --- Report ------------------------------------------------------------------------------------
+const headers = ["operation", "Tollgate gas", "µRaiden gas", "ratio"];
+const cells = rows.map((r) => [
+  r.operation,
+  r.gas.toLocaleString("en-US"),
+  r.uraiden === null ? "—" : r.uraiden.toLocaleString("en-US"),
+  r.ratio === null ? "—" : r.ratio.toFixed(3),
+]);
+const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+const line = (c: string[]) =>
+  `| ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join(" | ")} |`;
+console.log(line(headers));
+console.log(`| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`);
+for (const c of cells) console.log(line(c));
+
+const over = rows.filter((r) => r.ratio !== null && r.ratio > 1);
+if (over.length > 0) console.log(`\nAbove µRaiden: ${over.map((r) => r.operation.trim()).join(", ")}`);
+
+await mkdir("reports", { recursive: true });
+await writeFile("reports/gas.json", `${JSON.stringify(rows, null, 2)}\n`);
+console.log("\nWrote reports/gas.json");
