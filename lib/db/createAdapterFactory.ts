@@ -1,0 +1,25 @@
+import { PrismaLibSql } from '@prisma/adapter-libsql'
+import { PrismaPg } from '@prisma/adapter-pg'
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import type { DatabaseUrl } from './databaseUrl'
+
+/**
+ * The driver adapter for a database URL: libsql for SQLite (N-API prebuilt, so it runs on
+ * Node 22 with no native build), node-postgres for PostgreSQL. Both the query client
+ * (createDb) and the WebAssembly schema engine (applyMigrations) talk through it.
+ */
+export function createAdapterFactory({ provider, url }: DatabaseUrl): SqlMigrationAwareDriverAdapterFactory {
+  if (provider === 'sqlite') return new PrismaLibSql({ url })
+  // Pool fields rather than `connectionString`: the adapter's shadow database (used when a
+  // migration is diffed against a live database) overrides `database`, and a connection
+  // string would win over that override.
+  const u = new URL(url)
+  return new PrismaPg({
+    host: decodeURIComponent(u.hostname) || '127.0.0.1',
+    port: u.port ? Number(u.port) : 5432,
+    database: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
+    user: decodeURIComponent(u.username) || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    ssl: ['require', 'verify-ca', 'verify-full'].includes(u.searchParams.get('sslmode') ?? '') || undefined,
+  })
+}

@@ -1,0 +1,74 @@
+-- CreateTable
+CREATE TABLE "Channel" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "chainId" INTEGER NOT NULL,
+    "contract" TEXT NOT NULL,
+    "sender" TEXT NOT NULL,
+    "receiver" TEXT NOT NULL,
+    "openBlock" BIGINT NOT NULL,
+    "delegate" TEXT,
+    "deposit" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'open',
+    "settleAfter" BIGINT,
+    "confirmed" BOOLEAN NOT NULL DEFAULT false,
+    "confirmedBlock" BIGINT,
+    "balance" TEXT NOT NULL,
+    "balanceSignature" TEXT,
+    "version" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Purchase" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "channelId" INTEGER NOT NULL,
+    "articleId" INTEGER NOT NULL,
+    "amount" TEXT NOT NULL,
+    "balance" TEXT NOT NULL,
+    "signature" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "Purchase_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel" ("id") ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT "Purchase_articleId_fkey" FOREIGN KEY ("articleId") REFERENCES "Article" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ClosingSignature" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "channelId" INTEGER NOT NULL,
+    "balance" TEXT NOT NULL,
+    "signature" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "ClosingSignature_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Article" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "slug" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "teaser" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "price" TEXT NOT NULL,
+    "published" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "Channel_state_idx" ON "Channel"("state");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Channel_chainId_contract_sender_receiver_openBlock_key" ON "Channel"("chainId", "contract", "sender", "receiver", "openBlock");
+
+-- CreateIndex
+CREATE INDEX "Purchase_articleId_idx" ON "Purchase"("articleId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Purchase_channelId_articleId_key" ON "Purchase"("channelId", "articleId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ClosingSignature_channelId_balance_key" ON "ClosingSignature"("channelId", "balance");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Article_slug_key" ON "Article"("slug");
