@@ -20,27 +20,30 @@ export const uint128 = fc.oneof(fc.constantFrom(0n, 1n, MAX_UINT128), fc.bigInt(
 export const uint64 = fc.oneof(fc.constantFrom(0n, 1n, MAX_UINT64), fc.bigInt({ min: 0n, max: MAX_UINT64 }));
 export const chainId = fc.oneof(fc.constantFrom(1, 31337, Number.MAX_SAFE_INTEGER), fc.integer({ min: 1, max: 2 ** 31 }));
 
-export const payment: fc.Arbitrary<Payment> = fc.record({
-  sender: address,
-  receiver: address,
-  openBlock: uint64,
-  balance: uint128,
-  balanceSignature: signature,
-});
+/** fast-check builds records without a prototype; decoders return plain objects. */
+const plain = <T extends object>(value: T): T => ({ ...value });
 
-export const terms: fc.Arbitrary<PaymentTerms> = fc.record({
-  price: uint128,
-  receiver: address,
-  contract: address,
-  token: address,
-  chainId,
-  gatewayPath: fc.constantFrom("/", "/api", "/api/v1", "/gateway/channels"),
-});
+export const payment: fc.Arbitrary<Payment> = fc
+  .record({ sender: address, receiver: address, openBlock: uint64, balance: uint128, balanceSignature: signature })
+  .map(plain);
 
-export const channelState: fc.Arbitrary<ChannelState> = fc.record(
-  { sender: address, openBlock: uint64, balance: uint128, balanceSignature: signature },
-  { requiredKeys: ["sender", "openBlock", "balance"] },
-);
+export const terms: fc.Arbitrary<PaymentTerms> = fc
+  .record({
+    price: uint128,
+    receiver: address,
+    contract: address,
+    token: address,
+    chainId,
+    gatewayPath: fc.constantFrom("/", "/api", "/api/v1", "/gateway/channels"),
+  })
+  .map(plain);
+
+export const channelState: fc.Arbitrary<ChannelState> = fc
+  .record(
+    { sender: address, openBlock: uint64, balance: uint128, balanceSignature: signature },
+    { requiredKeys: ["sender", "openBlock", "balance"] },
+  )
+  .map(plain);
 
 /**
  * Header and cookie values an attacker or a buggy client might send: near-misses of valid
