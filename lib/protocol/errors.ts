@@ -173,7 +173,9 @@ abstract class ResignableError extends TollgateError {
   constructor(shortMessage: string, args: { channel: ChannelId; stored: StoredProof; slug: string; cause?: unknown }) {
     super(shortMessage, { slug: args.slug, metaMessages: channelMeta(args.channel), cause: args.cause });
     this.channel = args.channel;
-    this.stored = { sender: args.channel.sender, openBlock: args.channel.openBlock, ...args.stored };
+    const { balance, balanceSignature } = args.stored;
+    this.stored = { sender: args.channel.sender, openBlock: args.channel.openBlock, balance };
+    if (balanceSignature !== undefined) this.stored.balanceSignature = balanceSignature;
   }
 
   override get headers(): Record<string, string> {
