@@ -559,23 +559,23 @@ export class ServiceUnavailableError extends TollgateError {
 }
 
 /**
- * A client (browser, CLI) received a 402 whose payment headers or body it cannot read. 502 in
- * HTTP terms — the upstream server sent a bad answer — though clients rarely render it: it tells
- * the person running the client that the paywall, not their request, is at fault.
+ * A client (browser, CLI) received a 402 or a paid 200 whose payment headers or body it cannot
+ * read. 502 in HTTP terms — the upstream server sent a bad answer — though clients rarely render
+ * it: it tells the person running the client that the paywall, not their request, is at fault.
  *
  * @example
- * throw new MalformedPaymentRequestError({ field: "RDN-Price header", reason: "is missing" })
+ * throw new MalformedPaymentResponseError({ field: "RDN-Price header", reason: "is missing" })
  */
-export class MalformedPaymentRequestError extends TollgateError {
-  override name = "MalformedPaymentRequestError";
+export class MalformedPaymentResponseError extends TollgateError {
+  override name = "MalformedPaymentResponseError";
   readonly status = 502;
-  readonly title = "Malformed payment request";
+  readonly title = "Malformed payment response";
   readonly field: string;
 
   constructor(args: { field: string; reason: string; value?: string | undefined }) {
     const got = args.value === undefined ? "" : ` (got ${quote(args.value)})`;
-    super(`The server's 402 is unusable: its ${args.field} ${args.reason}${got}. Report this to the site's operator.`, {
-      slug: "malformed-payment-request",
+    super(`The server's payment response is unusable: its ${args.field} ${args.reason}${got}. Report this to the site's operator.`, {
+      slug: "malformed-payment-response",
     });
     this.field = args.field;
   }

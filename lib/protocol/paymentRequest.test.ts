@@ -9,7 +9,7 @@ import {
   InsufficientDepositError,
   InvalidAmountError,
   InvalidBalanceProofError,
-  MalformedPaymentRequestError,
+  MalformedPaymentResponseError,
   PaymentRequiredError,
   StaleBalanceProofError,
   isTollgateError,
@@ -44,7 +44,7 @@ const overTheWire = (body: unknown) => JSON.parse(JSON.stringify(body)) as unkno
 
 function assertMalformed(run: () => unknown, field: RegExp): void {
   assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof MalformedPaymentRequestError, `expected MalformedPaymentRequestError, got ${String(error)}`);
+    assert.ok(error instanceof MalformedPaymentResponseError, `expected MalformedPaymentResponseError, got ${String(error)}`);
     assert.match(error.field, field);
     return true;
   });
@@ -206,7 +206,7 @@ describe("payment request properties", () => {
     );
   });
 
-  it("adversarial header values only ever raise MalformedPaymentRequestError", () => {
+  it("adversarial header values only ever raise MalformedPaymentResponseError", () => {
     const names = [...Object.values(RdnHeader)];
     fc.assert(
       fc.property(termsArbitrary, fc.dictionary(fc.constantFrom(...names), fc.option(adversarialValue)), (terms, overrides) => {
@@ -215,21 +215,21 @@ describe("payment request properties", () => {
         try {
           decodePaymentRequest(read);
         } catch (error) {
-          assert.ok(isTollgateError(error) && error instanceof MalformedPaymentRequestError, String(error));
+          assert.ok(isTollgateError(error) && error instanceof MalformedPaymentResponseError, String(error));
         }
       }),
       { numRuns: 300 },
     );
   });
 
-  it("adversarial bodies only ever raise MalformedPaymentRequestError", () => {
+  it("adversarial bodies only ever raise MalformedPaymentResponseError", () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.object()), termsArbitrary, (junk, terms) => {
         for (const body of [junk, { ...(overTheWire(encodePaymentRequest(terms).body) as object), ...(typeof junk === "object" ? junk : {}) }]) {
           try {
             decodePaymentRequestBody(body);
           } catch (error) {
-            assert.ok(error instanceof MalformedPaymentRequestError, String(error));
+            assert.ok(error instanceof MalformedPaymentResponseError, String(error));
           }
         }
       }),

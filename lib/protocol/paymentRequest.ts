@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Address } from "viem";
 import { channelStateSchema, decodeChannelStateHeaders, type ChannelState } from "./channelState";
 import {
-  MalformedPaymentRequestError,
+  MalformedPaymentResponseError,
   PaymentRequiredError,
   toProblem,
   type ProblemDetails,
@@ -128,7 +128,7 @@ export function encodePaymentRequest(
 /**
  * Reads a 402 response's headers (the client side of {@link encodePaymentRequest}).
  *
- * @throws {MalformedPaymentRequestError} when a term is missing or malformed, the channel state
+ * @throws {MalformedPaymentResponseError} when a term is missing or malformed, the channel state
  *   is partial or malformed, or more than one RDN error header is present.
  * @example
  * const response = await fetch(url, { headers: encodePaymentHeaders(payment) })
@@ -140,24 +140,24 @@ export function decodePaymentRequest(headers: HeadersLike): PaymentRequest {
   const raw: Partial<Record<keyof PaymentTerms, string>> = {};
   for (const field of termFields) {
     const value = headers.get(termHeaders[field]);
-    if (value === null) throw new MalformedPaymentRequestError({ field: `${termHeaders[field]} header`, reason: "is missing" });
+    if (value === null) throw new MalformedPaymentResponseError({ field: `${termHeaders[field]} header`, reason: "is missing" });
     raw[field] = value;
   }
   const terms = decodeFields(termsHeaderSchema, raw);
   if (!terms.ok) {
     const field = terms.issue.field as keyof PaymentTerms;
-    throw new MalformedPaymentRequestError({ field: `${termHeaders[field]} header`, reason: terms.issue.reason, value: raw[field] });
+    throw new MalformedPaymentResponseError({ field: `${termHeaders[field]} header`, reason: terms.issue.reason, value: raw[field] });
   }
 
   const present = errorHeaders.filter((name) => headers.get(name) !== null);
   if (present.length > 1) {
-    throw new MalformedPaymentRequestError({ field: "RDN error headers", reason: `name several reasons at once (${present.join(", ")})` });
+    throw new MalformedPaymentResponseError({ field: "RDN error headers", reason: `name several reasons at once (${present.join(", ")})` });
   }
   const reason = present[0] ? reasons[present[0]] : "payment-required";
 
   const stored = decodeChannelStateHeaders(headers);
   if (!stored.ok) {
-    throw new MalformedPaymentRequestError({
+    throw new MalformedPaymentResponseError({
       field: `${stored.issue.field} header`,
       reason: stored.issue.reason,
       value: headers.get(stored.issue.field) ?? undefined,
@@ -170,18 +170,18 @@ export function decodePaymentRequest(headers: HeadersLike): PaymentRequest {
  * Reads a 402's JSON body (`application/problem+json`): the same {@link PaymentRequest} that
  * its headers give. Unknown members are ignored, as RFC 9457 asks of consumers.
  *
- * @throws {MalformedPaymentRequestError} when a member it needs is missing or malformed.
+ * @throws {MalformedPaymentResponseError} when a member it needs is missing or malformed.
  * @example
  * const request = decodePaymentRequestBody(await response.json())
  */
 export function decodePaymentRequestBody(body: unknown): PaymentRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new MalformedPaymentRequestError({ field: "body", reason: "is not a JSON object" });
+    throw new MalformedPaymentResponseError({ field: "body", reason: "is not a JSON object" });
   }
   const decoded = decodeFields(bodySchema, body);
   if (!decoded.ok) {
     const value = memberAt(body, decoded.issue.field);
-    throw new MalformedPaymentRequestError({
+    throw new MalformedPaymentResponseError({
       field: `"${decoded.issue.field}" member`,
       reason: decoded.issue.reason,
       value: typeof value === "string" ? value : undefined,
