@@ -25,11 +25,8 @@ contract TollgateToken is ERC20, ERC20Permit {
     /// @notice A {faucet} call would take `account` past {FAUCET_CAP_PER_ADDRESS}.
     error TollgateFaucetCapExceeded(address account, uint256 claimed, uint256 requested);
 
-    /// @notice Mints `initialSupply` to the deployer.
-    /// @param initialSupply Tokens (18 decimals) minted to `msg.sender`.
-    constructor(uint256 initialSupply) ERC20("Tollgate Token", "TOLL") ERC20Permit("Tollgate Token") {
-        _mint(msg.sender, initialSupply);
-    }
+    /// @notice Deploys the token with no supply: every token comes from the {faucet}.
+    constructor() ERC20("Tollgate Token", "TOLL") ERC20Permit("Tollgate Token") {}
 
     /// @notice Mints `amount` tokens to the caller, at most {FAUCET_MAX_PER_CALL} per call and
     /// {FAUCET_CAP_PER_ADDRESS} per address in total.
