@@ -9,7 +9,10 @@ import type { DatabaseUrl } from './databaseUrl'
  * (createDb) and the WebAssembly schema engine (applyMigrations) talk through it.
  */
 export function createAdapterFactory({ provider, url }: DatabaseUrl): SqlMigrationAwareDriverAdapterFactory {
-  if (provider === 'sqlite') return new PrismaLibSql({ url })
+  // intMode 'bigint': libsql's default ('number') throws on reading an integer beyond 2^53,
+  // and BigInt columns (block numbers, timestamps) may hold up to 2^63−1. The adapter turns
+  // bigints into what Prisma expects for both Int and BigInt fields.
+  if (provider === 'sqlite') return new PrismaLibSql({ url, intMode: 'bigint' })
   // Pool fields rather than `connectionString`: the adapter's shadow database (used when a
   // migration is diffed against a live database) overrides `database`, and a connection
   // string would win over that override.

@@ -36,3 +36,8 @@ const databaseUrlSchema = z
 export function parseDatabaseUrl(url: string | undefined = process.env.DATABASE_URL): DatabaseUrl {
   return databaseUrlSchema.parse(url || DEFAULT_DATABASE_URL)
 }
+
+/** The URL with its password masked, for logs and error messages. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+}

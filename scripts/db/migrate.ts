@@ -3,11 +3,11 @@
 // when the database is up to date.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tollgate npx tsx scripts/db/migrate.ts
-import { parseDatabaseUrl } from '../../lib/db/databaseUrl'
+import { parseDatabaseUrl, redactDatabaseUrl } from '../../lib/db/databaseUrl'
 import { applyMigrations } from './migrations'
 
 const { provider, url } = parseDatabaseUrl()
-const shown = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') // never print a password
+const shown = redactDatabaseUrl(url)
 const started = performance.now()
 const applied = await applyMigrations(url)
 const took = `${Math.round(performance.now() - started)} ms`

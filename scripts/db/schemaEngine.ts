@@ -38,8 +38,8 @@ function loadWasm(): Promise<void> {
   return (loaded ??= (async () => {
     // The package exports the bindings but not the .wasm file, so find it through them.
     const bindingsPath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg')
-    const module = await WebAssembly.compile(await readFile(bindingsPath.replace(/\.js$/, '.wasm')))
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': withUnrefTimers(bindings) })
+    const compiled = await WebAssembly.compile(await readFile(bindingsPath.replace(/\.js$/, '.wasm')))
+    const instance = await WebAssembly.instantiate(compiled, { './schema_engine_bg.js': withUnrefTimers(bindings) })
     bindings.__wbg_set_wasm(instance.exports)
     ;(instance.exports.__wbindgen_start as (() => void) | undefined)?.()
   })())
@@ -63,14 +63,14 @@ function withUnrefTimers(imports: object): WebAssembly.ModuleImports {
 }
 
 /**
- * Runs `use` with a schema engine for `datamodels` ([path, content] pairs) that reaches the
+ * Runs `run` with a schema engine for `datamodels` ([path, content] pairs) that reaches the
  * database through `factory`, then frees the engine and closes every connection it opened
  * (the engine does not close them itself, and an open pg pool keeps the process alive).
  */
 export async function withSchemaEngine<T>(
   factory: SqlMigrationAwareDriverAdapterFactory,
   datamodels: [path: string, content: string][],
-  use: (engine: SchemaEngine) => Promise<T>,
+  run: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadWasm()
   const opened: SqlDriverAdapter[] = []
@@ -91,7 +91,7 @@ export async function withSchemaEngine<T>(
   }
   const engine = await bindings.SchemaEngine.new({ datamodels }, log, bindMigrationAwareSqlAdapterFactory(tracked))
   try {
-    return await use(engine)
+    return await run(engine)
   } finally {
     engine.free()
     // Prisma's mock adapter (used for offline diffs) rejects dispose(): it holds nothing.
