@@ -61,6 +61,7 @@ describe("encodePaymentRequest", () => {
       "RDN-Token-Address": terms.token,
       "RDN-Chain-Id": "31337",
       "RDN-Gateway-Path": "/api",
+      "Cache-Control": "no-store",
     });
     assert.deepEqual(body, {
       type: "urn:tollgate:problem:payment-required",
@@ -137,7 +138,7 @@ describe("decodePaymentRequest", () => {
 
   it("names a missing or malformed term's header", () => {
     const { headers } = encodePaymentRequest(terms);
-    for (const name of Object.keys(headers)) {
+    for (const name of Object.keys(headers).filter((name) => name.startsWith("RDN-"))) {
       const without = new Headers(headers);
       without.delete(name);
       assertMalformed(() => decodePaymentRequest(without), new RegExp(`^${name} header$`));

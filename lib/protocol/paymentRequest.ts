@@ -97,8 +97,8 @@ const bodySchema = termsJsonSchema.extend({
 });
 
 /**
- * Builds a 402's headers and its JSON body from the same terms and error, so they cannot say
- * different things. Browsers get the headers with the paywall page; programs get the headers
+ * Builds a 402's headers (with `Cache-Control: no-store`) and its JSON body from the same terms
+ * and error, so they cannot say different things. Browsers get the headers with the paywall page; programs get the headers
  * with the body (`Content-Type: application/problem+json`).
  *
  * @param error Why the payment was refused; defaults to {@link PaymentRequiredError} (no proof
@@ -118,7 +118,8 @@ export function encodePaymentRequest(
   const reason: PaymentRequestReason = error.rdnHeader ? reasons[error.rdnHeader] : "payment-required";
   return {
     status: 402,
-    headers: { ...termsHeaders, ...error.headers },
+    // A 402 names one reader's channel and balance: no shared cache may replay it to another.
+    headers: { ...termsHeaders, ...error.headers, "Cache-Control": "no-store" },
     // The terms come last so the body's price is the headers' price even if an error's own
     // `price` extension disagreed.
     body: { ...toProblem(error), status: 402, reason, ...z.encode(termsJsonSchema, pickTerms(terms)) },

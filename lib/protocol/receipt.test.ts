@@ -23,6 +23,7 @@ describe("receipt headers", () => {
     const stored = { sender: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", openBlock: 7n, balance: 40n } as const;
     const headers = encodeReceiptHeaders({ cost: 10n, stored });
     assert.equal(headers[RdnHeader.cost], "10");
+    assert.equal(headers["Cache-Control"], "no-store");
     assert.throws(() => decodeReceiptHeaders(new Headers({ ...headers, [RdnHeader.cost]: "-10" })), MalformedPaymentResponseError);
     assert.throws(() => decodeReceiptHeaders(new Headers({ [RdnHeader.cost]: "10" })), MalformedPaymentResponseError);
     assert.throws(() => decodeReceiptHeaders(new Headers({ ...headers, [RdnHeader.openBlock]: "x" })), MalformedPaymentResponseError);

@@ -16,14 +16,20 @@ export type Receipt = {
 };
 
 /**
- * Headers for a paid (or already-unlocked) article's 200.
+ * Headers for a paid (or already-unlocked) article's 200, including `Cache-Control: no-store`.
  *
  * @example
  * encodeReceiptHeaders({ cost: 10n, stored: { sender, openBlock: 7n, balance: 40n } })
- * // { "RDN-Cost": "10", "RDN-Sender-Address": "0x…", "RDN-Open-Block": "7", "RDN-Sender-Balance": "40" }
+ * // { "RDN-Cost": "10", "RDN-Sender-Address": "0x…", "RDN-Open-Block": "7", "RDN-Sender-Balance": "40",
+ * //   "Cache-Control": "no-store" }
  */
 export function encodeReceiptHeaders(receipt: Receipt): Record<string, string> {
-  return { [RdnHeader.cost]: z.encode(uint128Codec, receipt.cost), ...encodeChannelStateHeaders(receipt.stored) };
+  return {
+    [RdnHeader.cost]: z.encode(uint128Codec, receipt.cost),
+    ...encodeChannelStateHeaders(receipt.stored),
+    // The response is a paid article for one reader: a shared cache must never serve it to others.
+    "Cache-Control": "no-store",
+  };
 }
 
 /**
