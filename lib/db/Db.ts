@@ -10,7 +10,7 @@
 import type { PrismaClient } from '../../prisma/generated/sqlite/client'
 
 export type { Article, Channel, ClosingSignature, Purchase } from '../../prisma/generated/sqlite/client'
-export { ChannelState } from '../../prisma/generated/sqlite/enums'
+export { ChannelStatus } from '../../prisma/generated/sqlite/enums'
 
 type ModelName = 'article' | 'channel' | 'closingSignature' | 'purchase'
 

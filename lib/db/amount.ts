@@ -6,10 +6,9 @@
 // digits, so every amount has exactly one spelling and text order equals numeric order —
 // `lt`/`gte` filters and ORDER BY on amount columns are then correct in SQL on both databases.
 
-/** The largest amount a channel can hold: the contract stores balances as uint128. */
-export const MAX_AMOUNT = 2n ** 128n - 1n
+import { MAX_UINT128 } from '../protocol/wire'
 
-const WIDTH = 39 // digits of MAX_AMOUNT
+const WIDTH = 39 // digits of MAX_UINT128, the contract's balance and deposit type
 const STORED = /^\d{39}$/
 
 /**
@@ -19,7 +18,7 @@ const STORED = /^\d{39}$/
  * toDbAmount(10n ** 18n) // '000000000000000000001000000000000000000'
  */
 export function toDbAmount(amount: bigint): string {
-  if (amount < 0n || amount > MAX_AMOUNT) throw new RangeError(`Amount ${amount} is outside 0..2^128-1`)
+  if (amount < 0n || amount > MAX_UINT128) throw new RangeError(`Amount ${amount} is outside 0..2^128-1`)
   return amount.toString().padStart(WIDTH, '0')
 }
 
@@ -30,6 +29,6 @@ export function toDbAmount(amount: bigint): string {
 export function fromDbAmount(stored: string): bigint {
   if (!STORED.test(stored)) throw new TypeError(`Not a stored amount: "${stored}"`)
   const amount = BigInt(stored)
-  if (amount > MAX_AMOUNT) throw new RangeError(`Stored amount ${stored} exceeds 2^128-1`)
+  if (amount > MAX_UINT128) throw new RangeError(`Stored amount ${stored} exceeds 2^128-1`)
   return amount
 }

@@ -2,11 +2,13 @@
 // SQL compares amounts as numbers (the point of their fixed-width encoding).
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { MAX_AMOUNT, fromDbAmount, toDbAmount } from '../../lib/db/amount'
+import { fromDbAmount, toDbAmount } from '../../lib/db/amount'
+import { ChannelStatus } from '../../lib/db/Db'
+import { MAX_UINT128 } from '../../lib/protocol/wire'
 import { describeEachDatabase } from './databases'
-import { insertChannel } from './fixtures'
+import { address, insertChannel } from './fixtures'
 
-const EDGE = [MAX_AMOUNT, MAX_AMOUNT - 1n, 2n ** 127n + 1n, 2n ** 64n + 1n, 2n ** 63n, 10n ** 18n + 1n, 1n, 0n]
+const EDGE = [MAX_UINT128, MAX_UINT128 - 1n, 2n ** 127n + 1n, 2n ** 64n + 1n, 2n ** 63n, 10n ** 18n + 1n, 1n, 0n]
 
 describeEachDatabase('amounts', (database) => {
   it('round-trip exactly near 2^128−1', async () => {
@@ -31,6 +33,18 @@ describeEachDatabase('amounts', (database) => {
     assert.deepEqual(sorted.map((c) => fromDbAmount(c.deposit)), [...EDGE].reverse())
     const above = await db.channel.count({ where: { id: { in: ids }, deposit: { gt: toDbAmount(2n ** 64n) } } })
     assert.equal(above, 4) // MAX, MAX−1, 2^127+1, 2^64+1
+  })
+
+  it('a new channel starts open, unconfirmed, at version 0, with nothing paid or withdrawn', async () => {
+    const { db } = database()
+    const { id } = await db.channel.create({
+      data: { chainId: 1, contract: address(1), sender: address(2), receiver: address(3), openBlock: 1n, deposit: toDbAmount(1n) },
+    })
+    const channel = await db.channel.findUniqueOrThrow({ where: { id } })
+    assert.deepEqual(
+      [channel.status, channel.confirmed, channel.version, fromDbAmount(channel.balance), fromDbAmount(channel.withdrawn)],
+      [ChannelStatus.open, false, 0, 0n, 0n],
+    )
   })
 
   it('block numbers and timestamps round-trip up to 2^63−1', async () => {

@@ -23,7 +23,6 @@ export function insertChannel(db: Db | DbTransaction, { deposit = 10n ** 18n } =
       receiver: address(0xbeef),
       openBlock: BigInt(n),
       deposit: toDbAmount(deposit),
-      balance: toDbAmount(0n),
       confirmed: true,
     },
   })

@@ -2,7 +2,7 @@
 CREATE SCHEMA IF NOT EXISTS "public";
 
 -- CreateEnum
-CREATE TYPE "ChannelState" AS ENUM ('open', 'closing', 'settled');
+CREATE TYPE "ChannelStatus" AS ENUM ('open', 'closing', 'settled');
 
 -- CreateTable
 CREATE TABLE "Channel" (
@@ -14,12 +14,13 @@ CREATE TABLE "Channel" (
     "openBlock" BIGINT NOT NULL,
     "delegate" TEXT,
     "deposit" TEXT NOT NULL,
-    "state" "ChannelState" NOT NULL DEFAULT 'open',
+    "status" "ChannelStatus" NOT NULL DEFAULT 'open',
     "settleAfter" BIGINT,
     "confirmed" BOOLEAN NOT NULL DEFAULT false,
     "confirmedBlock" BIGINT,
-    "balance" TEXT NOT NULL,
+    "balance" TEXT NOT NULL DEFAULT '000000000000000000000000000000000000000',
     "balanceSignature" TEXT,
+    "withdrawn" TEXT NOT NULL DEFAULT '000000000000000000000000000000000000000',
     "version" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -67,7 +68,7 @@ CREATE TABLE "Article" (
 );
 
 -- CreateIndex
-CREATE INDEX "Channel_state_idx" ON "Channel"("state");
+CREATE INDEX "Channel_status_idx" ON "Channel"("status");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Channel_chainId_contract_sender_receiver_openBlock_key" ON "Channel"("chainId", "contract", "sender", "receiver", "openBlock");

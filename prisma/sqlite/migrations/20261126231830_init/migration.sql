@@ -8,12 +8,13 @@ CREATE TABLE "Channel" (
     "openBlock" BIGINT NOT NULL,
     "delegate" TEXT,
     "deposit" TEXT NOT NULL,
-    "state" TEXT NOT NULL DEFAULT 'open',
+    "status" TEXT NOT NULL DEFAULT 'open',
     "settleAfter" BIGINT,
     "confirmed" BOOLEAN NOT NULL DEFAULT false,
     "confirmedBlock" BIGINT,
-    "balance" TEXT NOT NULL,
+    "balance" TEXT NOT NULL DEFAULT '000000000000000000000000000000000000000',
     "balanceSignature" TEXT,
+    "withdrawn" TEXT NOT NULL DEFAULT '000000000000000000000000000000000000000',
     "version" INTEGER NOT NULL DEFAULT 0,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
@@ -56,7 +57,7 @@ CREATE TABLE "Article" (
 );
 
 -- CreateIndex
-CREATE INDEX "Channel_state_idx" ON "Channel"("state");
+CREATE INDEX "Channel_status_idx" ON "Channel"("status");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Channel_chainId_contract_sender_receiver_openBlock_key" ON "Channel"("chainId", "contract", "sender", "receiver", "openBlock");
