@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Address, Hex } from "viem";
 import { RdnHeader, type HeadersLike } from "./headers";
-import { addressCodec, decodeFields, signatureCodec, uint128Codec, uint64Codec, type FieldIssue } from "./wire";
+import { addressCodec, decodeFields, encodeFields, signatureCodec, uint128Codec, uint64Codec, type FieldIssue } from "./wire";
 
 /**
  * The server's stored state of a reader's channel: the balance of the last proof it accepted,
@@ -55,7 +55,7 @@ export function encodeChannelStateHeaders(state: ChannelState): Record<string, s
 /** The JSON member a problem body carries for a channel state (decimal strings for numbers). */
 export function encodeChannelStateJson(state: ChannelState): Record<string, string> {
   const { sender, openBlock, balance, balanceSignature } = state;
-  const wire = z.encode(channelStateSchema, { sender, openBlock, balance, balanceSignature });
+  const wire = encodeFields(channelStateSchema, { sender, openBlock, balance, balanceSignature });
   const json: Record<string, string> = { sender: wire.sender, openBlock: wire.openBlock, balance: wire.balance };
   if (wire.balanceSignature !== undefined) json.balanceSignature = wire.balanceSignature;
   return json;

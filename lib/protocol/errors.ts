@@ -163,8 +163,11 @@ export type StoredProof = Omit<ChannelState, "sender" | "openBlock">;
  * Base of the 402s that carry the server's stored state of the channel, so the client can check
  * the server's last proof and re-sign on top of it (µRaiden's `RDN-Sender-Balance` and
  * `RDN-Balance-Signature` on a refused proof).
+ *
+ * @example
+ * if (error instanceof ResignableError) log.info({ stored: error.stored.balance }, "client is out of sync")
  */
-abstract class ResignableError extends TollgateError {
+export abstract class ResignableError extends TollgateError {
   readonly status = 402;
   readonly channel: ChannelId;
   /** The server's stored balance and proof for `channel`. */

@@ -115,6 +115,18 @@ describe("payment headers", () => {
     }
   });
 
+  it("refuse to encode a value outside its type, naming the field (a bug in the caller)", async () => {
+    const payment = await signedPayment(40n);
+    assert.throws(() => encodePaymentHeaders({ ...payment, balance: 2n ** 128n }), { name: "TypeError", message: /^Cannot encode balance: it must be a decimal integer/ });
+    assert.throws(() => encodePaymentHeaders({ ...payment, openBlock: -1n }), { name: "TypeError", message: /^Cannot encode openBlock/ });
+  });
+
+  it("always send signatures in lowercase", async () => {
+    const payment = await signedPayment(40n);
+    const upper = `0x${payment.balanceSignature.slice(2).toUpperCase()}` as const;
+    assert.equal(encodePaymentHeaders({ ...payment, balanceSignature: upper })[RdnHeader.balanceSignature], payment.balanceSignature);
+  });
+
   it("take precedence over cookies, which are then ignored entirely", async () => {
     const fromHeaders = await signedPayment(40n);
     const fromCookies = await signedPayment(30n);

@@ -3,7 +3,7 @@ import type { Address, Hex } from "viem";
 import { parseCookieHeader, serializeCookie, type CookieAttributes } from "./cookies";
 import { MalformedPaymentError } from "./errors";
 import { RdnCookie, RdnHeader, type HeadersLike } from "./headers";
-import { addressCodec, decodeFields, signatureCodec, uint128Codec, uint64Codec } from "./wire";
+import { addressCodec, decodeFields, encodeFields, signatureCodec, uint128Codec, uint64Codec } from "./wire";
 
 /**
  * What a client sends to pay for (or to prove it already paid for) an article: a balance proof,
@@ -56,9 +56,9 @@ export type DecodedPayment =
   | { type: "payment"; payment: Payment; source: "headers" | "cookies" };
 
 /** The canonical wire strings of a payment, by field. */
-function encodeFields(payment: Payment): Record<Field, string> {
+function toWire(payment: Payment): Record<Field, string> {
   const { sender, receiver, openBlock, balance, balanceSignature } = payment;
-  return z.encode(paymentSchema, { sender, receiver, openBlock, balance, balanceSignature });
+  return encodeFields(paymentSchema, { sender, receiver, openBlock, balance, balanceSignature });
 }
 
 /**
@@ -69,7 +69,7 @@ function encodeFields(payment: Payment): Record<Field, string> {
  * // RDN-Sender-Address, RDN-Receiver-Address, RDN-Open-Block, RDN-Balance, RDN-Balance-Signature
  */
 export function encodePaymentHeaders(payment: Payment): Record<string, string> {
-  const wire = encodeFields(payment);
+  const wire = toWire(payment);
   return Object.fromEntries(fields.map((field) => [headerNames[field], wire[field]]));
 }
 
@@ -82,7 +82,7 @@ export function encodePaymentHeaders(payment: Payment): Record<string, string> {
  * for (const cookie of encodePaymentCookies(payment, { maxAgeSeconds: 30 * 86400 })) document.cookie = cookie
  */
 export function encodePaymentCookies(payment: Payment, attributes?: CookieAttributes): string[] {
-  const wire = encodeFields(payment);
+  const wire = toWire(payment);
   return fields.map((field) => serializeCookie(cookieNames[field], wire[field], attributes));
 }
 

@@ -9,7 +9,7 @@ import {
   type TollgateError,
 } from "./errors";
 import { RdnHeader, type HeadersLike, type RdnErrorHeaderName } from "./headers";
-import { addressCodec, chainIdCodec, chainIdNumber, decodeFields, gatewayPathCodec, uint128Codec } from "./wire";
+import { addressCodec, chainIdCodec, chainIdNumber, decodeFields, encodeFields, gatewayPathCodec, uint128Codec } from "./wire";
 
 /**
  * What an article costs and whom to pay: everything a client needs, besides its own channel, to
@@ -113,7 +113,7 @@ export function encodePaymentRequest(
   error: TollgateError = new PaymentRequiredError({ price: terms.price }),
 ): { status: 402; headers: Record<string, string>; body: PaymentRequestBody } {
   if (error.status !== 402) throw new TypeError(`encodePaymentRequest needs a 402 error, got ${error.name} (${error.status})`);
-  const wire = z.encode(termsHeaderSchema, pickTerms(terms));
+  const wire = encodeFields(termsHeaderSchema, pickTerms(terms));
   const termsHeaders = Object.fromEntries(termFields.map((field) => [termHeaders[field], wire[field]]));
   const reason: PaymentRequestReason = error.rdnHeader ? reasons[error.rdnHeader] : "payment-required";
   return {
@@ -122,7 +122,7 @@ export function encodePaymentRequest(
     headers: { ...termsHeaders, ...error.headers, "Cache-Control": "no-store" },
     // The terms come last so the body's price is the headers' price even if an error's own
     // `price` extension disagreed.
-    body: { ...toProblem(error), status: 402, reason, ...z.encode(termsJsonSchema, pickTerms(terms)) },
+    body: { ...toProblem(error), status: 402, reason, ...encodeFields(termsJsonSchema, pickTerms(terms)) },
   };
 }
 

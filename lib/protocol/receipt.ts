@@ -2,7 +2,7 @@ import { z } from "zod";
 import { decodeChannelStateHeaders, encodeChannelStateHeaders, type ChannelState } from "./channelState";
 import { MalformedPaymentResponseError } from "./errors";
 import { RdnHeader, type HeadersLike } from "./headers";
-import { decodeFields, uint128Codec } from "./wire";
+import { decodeFields, encodeFields, uint128Codec } from "./wire";
 
 /**
  * What a 200 for a priced article tells the client about its payment (µRaiden sent the same
@@ -25,7 +25,7 @@ export type Receipt = {
  */
 export function encodeReceiptHeaders(receipt: Receipt): Record<string, string> {
   return {
-    [RdnHeader.cost]: z.encode(uint128Codec, receipt.cost),
+    [RdnHeader.cost]: encodeFields(uint128Codec, receipt.cost),
     ...encodeChannelStateHeaders(receipt.stored),
     // The response is a paid article for one reader: a shared cache must never serve it to others.
     "Cache-Control": "no-store",

@@ -63,10 +63,10 @@ export const signatureCodec = z.codec(
     .string()
     .max(132, { error: "must be a 0x-prefixed 65-byte hex signature", abort: true })
     .regex(/^0x[0-9a-fA-F]{130}$/, { error: "must be a 0x-prefixed 65-byte hex signature" }),
-  z.custom<Hex>((value) => typeof value === "string" && /^0x[0-9a-f]{130}$/.test(value), {
-    error: "must be a lowercase 0x-prefixed 65-byte hex signature",
+  z.custom<Hex>((value) => typeof value === "string" && /^0x[0-9a-fA-F]{130}$/.test(value), {
+    error: "must be a 0x-prefixed 65-byte hex signature",
   }),
-  { decode: (text) => text.toLowerCase() as Hex, encode: (signature) => signature },
+  { decode: (text) => text.toLowerCase() as Hex, encode: (signature) => signature.toLowerCase() },
 );
 
 const chainIdRule = "must be a positive decimal integer up to 2^53-1, without sign or leading zeros";
@@ -99,6 +99,18 @@ export const gatewayPathCodec = z
   .regex(/^\/(?!\/)[A-Za-z0-9\-._~/]*$/, {
     error: "must be an absolute path such as /api (letters, digits, - . _ ~ /; not starting with //)",
   });
+
+/**
+ * Encodes typed values to their wire strings with `schema`. A value outside its type (a balance
+ * above 2^128 − 1, a malformed address) is a bug in the caller, so it throws a `TypeError` that
+ * names the field, never a raw ZodError.
+ */
+export function encodeFields<Schema extends z.ZodType>(schema: Schema, value: z.output<Schema>): z.input<Schema> {
+  const result = z.safeEncode(schema, value);
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  throw new TypeError(`Cannot encode ${issue?.path.join(".") || "the value"}: it ${issue?.message ?? "is invalid"}`);
+}
 
 /** What a decoder reports for the first bad field: the field's key and a sentence fragment. */
 export type FieldIssue<Key extends string> = { field: Key; reason: string };
