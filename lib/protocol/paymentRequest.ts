@@ -98,15 +98,16 @@ const bodySchema = termsJsonSchema.extend({
 
 /**
  * Builds a 402's headers (with `Cache-Control: no-store`) and its JSON body from the same terms
- * and error, so they cannot say different things. Browsers get the headers with the paywall page; programs get the headers
- * with the body (`Content-Type: application/problem+json`).
+ * and error, so they cannot say different things. Browsers get the headers with the paywall
+ * page; programs get the headers with the body (`toProblemResponse` does that part).
  *
  * @param error Why the payment was refused; defaults to {@link PaymentRequiredError} (no proof
  *   was sent). Must be a 402: anything else is a bug in the caller and throws a TypeError.
  *
  * @example
- * const { status, headers, body } = encodePaymentRequest(terms, new StaleBalanceProofError({ … }))
- * return Response.json(body, { status, headers: { ...headers, "Content-Type": PROBLEM_CONTENT_TYPE } })
+ * // proxy.ts, answering a browser with the paywall page
+ * const { status, headers } = encodePaymentRequest(terms, error)
+ * return new Response(paywallHtml, { status, headers: { ...headers, "Content-Type": "text/html" } })
  */
 export function encodePaymentRequest(
   terms: PaymentTerms,
