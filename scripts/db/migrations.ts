@@ -42,6 +42,10 @@ export function readMigrations(provider: DbProvider): MigrationList {
  * `DATABASE_URL`, then `file:./tollgate.db`) and returns the names of those it applied, in
  * order; none on a second run. History is kept in Prisma's `_prisma_migrations` table.
  *
+ * Hand-written SQL beware: on PostgreSQL the pg adapter runs a migration by splitting it on
+ * every `;`, so a semicolon inside a string literal or a function body breaks it (apply such a
+ * migration with `prisma migrate deploy`, where the native engine is available).
+ *
  * @example
  * const applied = await applyMigrations('file:./tollgate.db') // ['20260101000000_init']
  */

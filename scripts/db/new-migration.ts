@@ -4,10 +4,12 @@
 //   npx tsx scripts/db/new-migration.ts --check   exit 1 if the models have changes no migration covers
 //
 // Each migration folder holds Prisma's migration.sql and a snapshot of the schema it was made
-// for; the next migration is the diff from that snapshot to the current schema. (Diffing from
-// the replayed migrations would need a shadow database, which the pg adapter cannot
-// introspect; diffing two datamodels needs no database at all, so this runs offline, with
-// no DATABASE_URL, for both providers.)
+// for; the next migration is the diff from that snapshot to the current schema. Diffing two
+// datamodels needs no database, so this runs offline and without DATABASE_URL for both
+// providers. (Prisma's way, replaying the migrations into a shadow database and introspecting
+// it, fails over adapters: the pg adapter cannot introspect, and the WebAssembly engine sends
+// each migration to the shadow as one executeRaw, of which libsql runs the first statement.
+// test/db/migrate.test.ts checks the committed SQL against the schema instead.)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
