@@ -259,7 +259,7 @@ export class PaymentRequiredError extends TollgateError {
 
   constructor(args: { price: bigint }) {
     super(
-      `This article costs ${args.price} token base units: open a channel to the receiver in RDN-Receiver-Address (or use your open one) and send a balance proof that raises its balance by ${args.price}.`,
+      `This article costs ${args.price} token base units: open a channel to the receiver in ${RdnHeader.receiverAddress} (or use your open one) and send a balance proof that raises its balance by ${args.price}.`,
       { slug: "payment-required" },
     );
     this.price = args.price;
@@ -287,7 +287,7 @@ export class InvalidBalanceProofError extends ResignableError {
   constructor(args: { channel: ChannelId; stored: StoredProof; signer?: Address | undefined; cause?: unknown }) {
     const by = args.signer ? `was made by ${args.signer}, which is neither` : "was not made by";
     super(
-      `The balance signature ${by} the sender ${args.channel.sender} nor the channel's delegate: sign the BalanceProof typed data for ${describeChannel(args.channel)}, with the domain's chain id and contract from RDN-Chain-Id and RDN-Contract-Address, using the sender's wallet or the channel's session key.`,
+      `The balance signature ${by} the sender ${args.channel.sender} nor the channel's delegate: sign the BalanceProof typed data for ${describeChannel(args.channel)}, with the domain's chain id and contract from ${RdnHeader.chainId} and ${RdnHeader.contractAddress}, using the sender's wallet or the channel's session key.`,
       { ...args, slug: "invalid-balance-proof" },
     );
     this.signer = args.signer;
@@ -354,7 +354,7 @@ export class StaleBalanceProofError extends ResignableError {
   constructor(args: { channel: ChannelId; stored: StoredProof; price: bigint; offered: bigint }) {
     const expected = args.stored.balance + args.price;
     super(
-      `The balance proof signs a balance of ${args.offered}, but the stored balance of this channel is already ${args.stored.balance} (another request may have spent it first): check the server's proof in RDN-Sender-Balance and RDN-Balance-Signature, then sign a balance of ${expected}, the stored balance plus the price of ${args.price}.`,
+      `The balance proof signs a balance of ${args.offered}, but the stored balance of this channel is already ${args.stored.balance} (another request may have spent it first): check the server's proof in ${RdnHeader.senderBalance} and ${RdnHeader.balanceSignature}, then sign a balance of ${expected}, the stored balance plus the price of ${args.price}.`,
       { ...args, slug: "stale-balance-proof" },
     );
     this.price = args.price;
@@ -422,7 +422,7 @@ export class ChannelNotFoundError extends TollgateError {
 
   constructor(args: { channel: ChannelId; at: "gate" | "api" }) {
     super(
-      `There is no open channel from ${args.channel.sender} to ${args.channel.receiver} opened at block ${args.channel.openBlock} (it may never have been opened, or have been closed): check RDN-Open-Block and RDN-Receiver-Address, or open a new channel and sign a proof for it.`,
+      `There is no open channel from ${args.channel.sender} to ${args.channel.receiver} opened at block ${args.channel.openBlock} (it may never have been opened, or have been closed): check ${RdnHeader.openBlock} and ${RdnHeader.receiverAddress}, or open a new channel and sign a proof for it.`,
       { slug: "channel-not-found", metaMessages: channelMeta(args.channel) },
     );
     this.status = args.at === "gate" ? 402 : 404;
