@@ -741,5 +741,4 @@ contract ChannelManagerTest is ChannelTestBase {
     function testFuzz_getKeyIsPackedKeccak(address s, address r, uint64 b) public view {
         assertEq(manager.getKey(s, r, b), keccak256(abi.encodePacked(s, r, b)), "key");
     }
-
 }
