@@ -52,7 +52,7 @@ const FIRST_WITHDRAWAL = 20n;
 
 const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
-const [deployer, sender, receiver, delegate] = await viem.getWalletClients();
+const [, sender, receiver, delegate] = await viem.getWalletClients();
 const chainId = await publicClient.getChainId();
 
 type Row = { operation: string; gas: number; uraiden: number | null; ratio: number | null };
@@ -76,10 +76,10 @@ type Channel = { sender: Address; receiver: Address; openBlock: bigint };
 
 /** A fresh token and manager; sender and receiver hold tokens, the manager none. */
 async function deploy() {
-  const token = await viem.deployContract("TollgateToken", [parseEther("1000000")]);
+  const token = await viem.deployContract("TollgateToken");
   const manager = await viem.deployContract("ChannelManager", [token.address, CHALLENGE_PERIOD]);
-  await token.write.transfer([sender.account.address, parseEther("1000")], { account: deployer.account });
-  await token.write.transfer([receiver.account.address, parseEther("100")], { account: deployer.account });
+  await token.write.faucet([parseEther("1000")], { account: sender.account });
+  await token.write.faucet([parseEther("100")], { account: receiver.account });
   const domain = { chainId, verifyingContract: manager.address };
 
   /** approve + createChannel; returns the channel and both gas figures. */
