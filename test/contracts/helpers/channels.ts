@@ -1,0 +1,131 @@
+/**
+ * Shared fixture for the contract suites: a fresh TollgateToken and ChannelManager, funded
+ * accounts, and signing helpers built on `lib/protocol/typedData.ts`, the single source of the
+ * EIP-712 types.
+ */
+import type { NetworkConnection } from "hardhat/types/network";
+import { encodePacked, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import {
+  balanceProofTypedData,
+  closingCommitmentTypedData,
+  type ChannelId,
+} from "../../../lib/protocol/typedData.js";
+
+export const CHALLENGE_PERIOD = 600n;
+export const DEPOSIT = parseEther("100");
+
+type Viem = NetworkConnection["viem"];
+type Wallet = Awaited<ReturnType<Viem["getWalletClients"]>>[number];
+
+export async function deployChannelFixture(viem: Viem, challengePeriod: bigint = CHALLENGE_PERIOD) {
+  const publicClient = await viem.getPublicClient();
+  const [deployer, sender, receiver, delegate, other] = await viem.getWalletClients();
+  const token = await viem.deployContract("TollgateToken");
+  const manager = await viem.deployContract("ChannelManager", [token.address, challengePeriod]);
+  for (const wallet of [sender, receiver, other]) {
+    await token.write.faucet([parseEther("1000")], { account: wallet.account });
+  }
+  const chainId = await publicClient.getChainId();
+  const domain = { chainId, verifyingContract: manager.address };
+
+  const signBalance = (channel: ChannelId, balance: bigint, signer: Wallet = sender): Promise<Hex> =>
+    signer.signTypedData({ account: signer.account, ...balanceProofTypedData(domain, channel, balance) });
+
+  const signClosing = (channel: ChannelId, balance: bigint, signer: Wallet = receiver): Promise<Hex> =>
+    signer.signTypedData({ account: signer.account, ...closingCommitmentTypedData(domain, channel, balance) });
+
+  /** The channel a successful open transaction created (openBlock = its block). */
+  async function channelOf(hash: Hex, from: Wallet = sender, to: Address = receiver.account.address) {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error("open reverted");
+    const channel: ChannelId = { sender: from.account.address, receiver: to, openBlock: receipt.blockNumber };
+    return channel;
+  }
+
+  /** approve + createChannel, as `from`, to `to`, with an optional delegate. */
+  async function open(
+    deposit: bigint = DEPOSIT,
+    options: { from?: Wallet; to?: Address; delegate?: Address } = {},
+  ): Promise<ChannelId> {
+    const from = options.from ?? sender;
+    await token.write.approve([manager.address, deposit], { account: from.account });
+    const hash = await manager.write.createChannel(
+      [options.to ?? receiver.account.address, options.delegate ?? zeroAddress, deposit],
+      { account: from.account },
+    );
+    return channelOf(hash, from, options.to ?? receiver.account.address);
+  }
+
+  /** ERC-223 open: `transfer(manager, deposit, abi.encodePacked(receiver[, delegate]))`. */
+  async function open223(deposit: bigint = DEPOSIT, delegateAddress?: Address): Promise<ChannelId> {
+    const data = delegateAddress
+      ? encodePacked(["address", "address"], [receiver.account.address, delegateAddress])
+      : encodePacked(["address"], [receiver.account.address]);
+    const hash = await token.write.transfer([manager.address, deposit, data], { account: sender.account });
+    return channelOf(hash);
+  }
+
+  /** An EIP-2612 permit by `owner` for the manager, split for createChannelWithPermit. */
+  async function signPermit(owner: Wallet, value: bigint, deadline: bigint) {
+    const nonce = await token.read.nonces([owner.account.address]);
+    const signature = await owner.signTypedData({
+      account: owner.account,
+      domain: { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address },
+      types: {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      primaryType: "Permit",
+      message: { owner: owner.account.address, spender: manager.address, value, nonce, deadline },
+    });
+    const { r, s, v, yParity } = parseSignature(signature);
+    return { r, s, v: Number(v ?? BigInt(yParity + 27)) };
+  }
+
+  async function balanceOf(address: Address) {
+    return token.read.balanceOf([address]);
+  }
+
+  async function info(channel: ChannelId) {
+    const [key, deposit, withdrawn, closingBalance, settleTime, delegateAddress] = await manager.read.getChannelInfo([
+      channel.sender,
+      channel.receiver,
+      channel.openBlock,
+    ]);
+    return { key, deposit, withdrawn, closingBalance, settleTime, delegate: delegateAddress };
+  }
+
+  return {
+    publicClient,
+    token,
+    manager,
+    deployer,
+    sender,
+    receiver,
+    delegate,
+    other,
+    chainId,
+    domain,
+    challengePeriod,
+    signBalance,
+    signClosing,
+    signPermit,
+    open,
+    open223,
+    channelOf,
+    balanceOf,
+    info,
+  };
+}
+
+export type ChannelFixture = Awaited<ReturnType<typeof deployChannelFixture>>;
+
+/** `[sender, receiver, openBlock]`, the argument triple of the manager's views. */
+export function idArgs(channel: ChannelId) {
+  return [channel.sender, channel.receiver, channel.openBlock] as const;
+}
