@@ -181,7 +181,8 @@ describe("decodePaymentRequestBody", () => {
     assertMalformed(() => decodePaymentRequestBody({ ...wire, status: 400 }), /^"status" member$/);
     assertMalformed(() => decodePaymentRequestBody({ ...wire, reason: "teapot" }), /^"reason" member$/);
     assertMalformed(() => decodePaymentRequestBody({ ...wire, stored: { sender, openBlock: "7" } }), /^"stored.balance" member$/);
-    const { receiver: _, ...withoutReceiver } = wire;
+    const withoutReceiver = { ...wire };
+    delete withoutReceiver.receiver;
     assertMalformed(() => decodePaymentRequestBody(withoutReceiver), /^"receiver" member$/);
   });
 });
