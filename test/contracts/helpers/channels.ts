@@ -4,7 +4,7 @@
  * EIP-712 types.
  */
 import type { NetworkConnection } from "hardhat/types/network";
-import { encodePacked, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import { encodePacked, getAddress, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
 import {
   balanceProofTypedData,
   closingCommitmentTypedData,
@@ -38,7 +38,11 @@ export async function deployChannelFixture(viem: Viem, challengePeriod: bigint =
   async function channelOf(hash: Hex, from: Wallet = sender, to: Address = receiver.account.address) {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error("open reverted");
-    const channel: ChannelId = { sender: from.account.address, receiver: to, openBlock: receipt.blockNumber };
+    const channel: ChannelId = {
+      sender: getAddress(from.account.address),
+      receiver: getAddress(to),
+      openBlock: receipt.blockNumber,
+    };
     return channel;
   }
 
@@ -124,6 +128,11 @@ export async function deployChannelFixture(viem: Viem, challengePeriod: bigint =
 }
 
 export type ChannelFixture = Awaited<ReturnType<typeof deployChannelFixture>>;
+
+/** A wallet's checksummed address (viem decodes event and error arguments checksummed). */
+export function addressOf(wallet: { account: { address: Address } }): Address {
+  return getAddress(wallet.account.address);
+}
 
 /** `[sender, receiver, openBlock]`, the argument triple of the manager's views. */
 export function idArgs(channel: ChannelId) {
