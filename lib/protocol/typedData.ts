@@ -37,8 +37,8 @@ export type ChannelId = {
   openBlock: bigint;
 };
 
-export function channelDomain(chainId: number, verifyingContract: Address): TypedDataDomain {
-  return { name: EIP712_NAME, version: EIP712_VERSION, chainId, verifyingContract };
+export function channelDomain(chainId: number, verifyingContract: Address) {
+  return { name: EIP712_NAME, version: EIP712_VERSION, chainId, verifyingContract } as const satisfies TypedDataDomain;
 }
 
 /** Typed data a sender (or its delegate) signs: the channel's cumulative balance so far. */
