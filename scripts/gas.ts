@@ -145,7 +145,8 @@ async function deploy() {
     primaryType: "Permit",
     message: { owner: sender.account.address, spender: manager.address, value: OPEN_DEPOSIT, nonce, deadline },
   });
-  const { r, s, v } = parseSignature(signature);
+  const { r, s, yParity } = parseSignature(signature);
+  const v = yParity + 27;
   const gas = await gasOf(
     manager.write.createChannelWithPermit([receiver.account.address, zeroAddress, OPEN_DEPOSIT, deadline, v, r, s], {
       account: sender.account,

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { encodePacked, parseEther } from "viem";
-import { DEPOSIT, addressOf, deployChannelFixture } from "./helpers/channels.js";
+import { encodePacked } from "viem";
+import { addressOf, deployChannelFixture } from "./helpers/channels.js";
 
 const { viem, networkHelpers } = await network.create();
 const fixture = () => deployChannelFixture(viem);
@@ -143,6 +143,5 @@ describe("ChannelManager: top-up through ERC-223 (28 bytes: receiver, uint64 ope
     const [, deposit] = await manager.read.getChannelInfo([f.sender.account.address, receiver, blockNumber]);
     assert.equal(deposit, max);
     assert.equal(await mock.read.balanceOf([manager.address]), max);
-    assert.ok(parseEther("1") < max);
   });
 });

@@ -10,7 +10,7 @@ import {
   concat,
   encodeAbiParameters,
   getAddress,
-  hashDomain,
+  domainSeparator,
   hashStruct,
   hashTypedData,
   keccak256,
@@ -103,17 +103,7 @@ describe("EIP-712 types shared with lib/protocol/typedData.ts", () => {
       );
     }
     // And the domain part alone: 0x1901 ‖ hashDomain(channelDomain) ‖ hashStruct is the digest.
-    const separator = hashDomain({
-      domain: channelDomain(domain.chainId, domain.verifyingContract),
-      types: {
-        EIP712Domain: [
-          { name: "name", type: "string" },
-          { name: "version", type: "string" },
-          { name: "chainId", type: "uint256" },
-          { name: "verifyingContract", type: "address" },
-        ],
-      },
-    });
+    const separator = domainSeparator({ domain: channelDomain(domain.chainId, domain.verifyingContract) });
     const channel = { sender: sender.account.address, receiver: receiver.account.address, openBlock: 9n };
     const structHash = hashStruct({ types: balanceProofTypes, primaryType: "BalanceProof", data: { ...channel, balance: 5n } });
     assert.equal(
