@@ -4,13 +4,15 @@
  * Ctrl-C stops it all.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { recordDeployment } from "./deploy/deployContracts";
 import { deployLocal, startLocalChain } from "./lib/localChain";
 import { bin, portAnswers, root, start, stopAll, waitFor } from "./lib/processes";
 
 const PORT = Number(process.env.PORT ?? 3000);
+const DEMO_DB = "file:./tollgate.db";
+process.env.DATABASE_URL = DEMO_DB;
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
 
 function newestMtime(dir: string): number {
@@ -40,6 +42,13 @@ try {
   await recordDeployment(deployment);
   run(process.execPath, ["--import", "tsx", "scripts/generate-abis.ts"]);
 
+  // The chain is new, so the receiver's records of the last run's channels are void: start the
+  // demo database afresh too (same contract addresses, so old rows would alias new channels).
+  console.log(`▸ Preparing the database (${DEMO_DB})`);
+  rmSync(path.join(root, DEMO_DB.replace(/^file:/, "")), { force: true });
+  run(process.execPath, ["--import", "tsx", "scripts/db/migrate.ts"]);
+  run(process.execPath, ["--import", "tsx", "scripts/db/seed.ts"]);
+
   if (buildIsStale()) {
     console.log("▸ Building the site (next build)");
     run(bin("next"), ["build"]);
@@ -56,6 +65,11 @@ Tollgate is running.
   ChannelManager  ${deployment.channelManager}
   Token           ${deployment.token}
   Challenge       ${deployment.challengePeriod} s
+  Database        ${DEMO_DB}
+
+Buy an article from the command line (pays from Hardhat's development account #2):
+
+  npm run tollgate -- get http://localhost:${PORT}/articles/micropayment-channels-explained
 
 Press Ctrl-C to stop.`);
 } catch (error) {

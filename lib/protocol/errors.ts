@@ -372,6 +372,30 @@ export class StaleBalanceProofError extends ResignableError {
 }
 
 /**
+ * A route handler's path parameter, query or JSON body is missing or malformed. 400: sending
+ * the same request again cannot succeed.
+ *
+ * @example
+ * throw new MalformedRequestError({ field: "openBlock path segment", reason: "must be a decimal integer", value: "x" })
+ */
+export class MalformedRequestError extends TollgateError {
+  override name = "MalformedRequestError";
+  readonly status = 400;
+  readonly title = "Malformed request";
+  readonly field: string;
+
+  constructor(args: { field: string; reason: string; value?: string | undefined }) {
+    const got = args.value === undefined ? "" : ` (got ${quote(args.value)})`;
+    super(`The ${args.field} ${args.reason}${got}. Fix it and send the request again.`, { slug: "malformed-request" });
+    this.field = args.field;
+  }
+
+  override get extensions(): Record<string, JsonValue> {
+    return { field: this.field };
+  }
+}
+
+/**
  * The proof's balance exceeds the channel's deposit. µRaiden reports this as an invalid proof
  * (`RDN-Invalid-Balance-Proof`); it is its own class here because the remedy differs: top up.
  *

@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { fromDbAmount } from "@/lib/db/amount";
+import { formatTokenAmount } from "@/lib/protocol/amounts";
+import { findPublishedArticle, isFree } from "@/lib/receiver/articles";
+import { getReceiver } from "@/lib/receiver/getReceiver";
+import { GRANT_HEADER, hasGrant } from "@/lib/receiver/grant";
+import { tokenUnit } from "@/lib/token";
+
+// Every render depends on the request's entitlement: never cache or prerender one.
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const article = await findPublishedArticle(getReceiver(), (await params).slug);
+  // Metadata is public: the title and the teaser, never the body.
+  return article ? { title: article.title, description: article.teaser } : {};
+}
+
+export default async function ArticlePage({ params }: Props) {
+  const { slug } = await params;
+  const article = await findPublishedArticle(getReceiver(), slug);
+  if (!article) notFound();
+  const price = fromDbAmount(article.price);
+  const entitled = isFree(article) || hasGrant((await headers()).get(GRANT_HEADER), article.slug);
+
+  return (
+    <main>
+      <p><Link href="/">← All articles</Link></p>
+      <article>
+        <h1>{article.title}</h1>
+        <p className="teaser">{article.teaser}</p>
+        {entitled ? (
+          <div className="body" data-testid="article-body">
+            {article.body.split("\n\n").map((paragraph, i) => <p key={i}>{paragraph}</p>)}
+          </div>
+        ) : (
+          <section className="paywall" aria-labelledby="paywall-title" data-testid="paywall">
+            <h2 id="paywall-title">Read the rest for {formatTokenAmount(price, tokenUnit)}</h2>
+            <p>
+              This article is paid per read through a micropayment channel. Open a channel once with a deposit,
+              then each article costs one signature and no transaction.
+            </p>
+          </section>
+        )}
+      </article>
+    </main>
+  );
+}

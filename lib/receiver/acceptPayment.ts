@@ -1,0 +1,116 @@
+import "server-only";
+import type { Hex } from "viem";
+import { fromDbAmount, toDbAmount } from "../db/amount";
+import type { Article, Channel } from "../db/Db";
+import { toDbSignature } from "../db/hex";
+import {
+  ChannelStateConflictError,
+  InsufficientDepositError,
+  InvalidAmountError,
+  InvalidBalanceProofError,
+  PaymentRequiredError,
+  StaleBalanceProofError,
+} from "../protocol/errors";
+import type { Payment } from "../protocol/payment";
+import type { Receipt } from "../protocol/receipt";
+import type { StoredProof } from "../protocol/errors";
+import { channelDelegate, channelId, findChannel, loadChannel, refreshDeposit } from "./channels";
+import type { Receiver } from "./context";
+import { verifyBalanceProof } from "./verifyBalanceProof";
+
+/** What the gate may serve after a proof was accepted: the purchase is durably stored first. */
+export type Acceptance = { charged: boolean; receipt: Receipt };
+
+const stored = (row: Channel): StoredProof => ({
+  balance: fromDbAmount(row.balance),
+  balanceSignature: (row.balanceSignature ?? undefined) as Hex | undefined,
+});
+
+/**
+ * Applies DESIGN.md's receiver rules to a balance proof offered for `article`:
+ * the signer is the channel's sender or delegate; the channel is ours, open and confirmed; the
+ * balance is at most the deposit and raises the stored balance by exactly the price. Acceptance
+ * and the purchase it buys are one transaction. A proof for an article this channel already
+ * bought (a re-read, or a retry of an accepted proof) is answered without a charge.
+ *
+ * Of two concurrent proofs on one channel, one wins; the other gets a
+ * {@link StaleBalanceProofError} carrying the stored balance and its proof, so the client can
+ * check it and re-sign.
+ */
+export async function acceptPayment(
+  receiver: Receiver,
+  article: Article,
+  payment: Payment,
+  { mayCharge = true }: { mayCharge?: boolean } = {},
+): Promise<Acceptance> {
+  const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
+  const channel = await loadChannel(receiver, id);
+  const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
+  const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel));
+  if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, stored: stored(channel), signer: proof.signer });
+
+  const bought = await alreadyBought(receiver, channel, article, payment.balance);
+  if (bought) return bought;
+  if (!mayCharge) throw new PaymentRequiredError({ price: fromDbAmount(article.price) });
+  if (channel.status !== "open") {
+    throw new ChannelStateConflictError({
+      channel: id,
+      action: "pay through",
+      status: channel.status,
+      hint: "open a new channel to keep reading",
+    });
+  }
+
+  const price = fromDbAmount(article.price);
+  const balance = fromDbAmount(channel.balance);
+  if (payment.balance <= balance) {
+    throw new StaleBalanceProofError({ channel: id, stored: stored(channel), price, offered: payment.balance });
+  }
+  if (payment.balance !== balance + price) {
+    throw new InvalidAmountError({ channel: id, stored: stored(channel), price, offered: payment.balance });
+  }
+  const deposit = fromDbAmount(channel.deposit);
+  if (payment.balance > deposit && payment.balance > (await refreshDeposit(receiver, channel))) {
+    throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
+  }
+
+  const won = await receiver.db.$transaction(async (tx) => {
+    const { count } = await tx.channel.updateMany({
+      where: { id: channel.id, version: channel.version, status: "open" },
+      data: { balance: toDbAmount(payment.balance), balanceSignature: toDbSignature(payment.balanceSignature), version: { increment: 1 } },
+    });
+    if (count === 0) return false;
+    await tx.purchase.create({
+      data: {
+        channelId: channel.id,
+        articleId: article.id,
+        amount: article.price,
+        balance: toDbAmount(payment.balance),
+        signature: toDbSignature(payment.balanceSignature),
+      },
+    });
+    return true;
+  });
+  if (won) {
+    return { charged: true, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
+  }
+
+  // Another request on this channel committed first. If it was this very proof for this very
+  // article (a retry racing its original), the article is paid: serve it. Otherwise the client
+  // must re-sign on top of the balance that won.
+  const now = (await findChannel(receiver, id))!;
+  const retried = await alreadyBought(receiver, now, article, payment.balance);
+  if (retried) return retried;
+  throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
+}
+
+/** A purchase of `article` on this channel, when the offered proof is not newer than it. */
+async function alreadyBought(receiver: Receiver, channel: Channel, article: Article, offered: bigint): Promise<Acceptance | null> {
+  if (offered > fromDbAmount(channel.balance)) return null;
+  const purchase = await receiver.db.purchase.findUnique({
+    where: { channelId_articleId: { channelId: channel.id, articleId: article.id } },
+    select: { id: true },
+  });
+  if (!purchase) return null;
+  return { charged: false, receipt: { cost: 0n, stored: { ...channelId(channel), ...stored(channel) } } };
+}

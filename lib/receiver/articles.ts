@@ -1,0 +1,22 @@
+import "server-only";
+import type { Article } from "../db/Db";
+import { fromDbAmount } from "../db/amount";
+import type { Receiver } from "./context";
+
+/** A published article by slug; drafts do not exist for readers. */
+export async function findPublishedArticle(receiver: Receiver, slug: string): Promise<Article | null> {
+  const article = await receiver.db.article.findUnique({ where: { slug } });
+  return article?.published ? article : null;
+}
+
+export const isFree = (article: Article) => fromDbAmount(article.price) === 0n;
+
+/** The catalog: what anyone may see of every published article (never its body). */
+export async function listCatalog(receiver: Receiver) {
+  const articles = await receiver.db.article.findMany({
+    where: { published: true },
+    orderBy: { createdAt: "desc" },
+    select: { slug: true, title: true, teaser: true, price: true },
+  });
+  return articles.map((a) => ({ ...a, price: fromDbAmount(a.price) }));
+}

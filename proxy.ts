@@ -1,0 +1,66 @@
+// The paywall's gate (Next.js 16's proxy, on Node.js). It only translates: lib/receiver/gate.ts
+// decides, and this file turns the decision into a forwarded request or a response.
+import { NextResponse, type NextRequest } from "next/server";
+import { fromDbAmount } from "./lib/db/amount";
+import { ArticleNotFoundError } from "./lib/protocol/errors";
+import { toProblemResponse } from "./lib/protocol/problemResponse";
+import { encodePaymentRequest } from "./lib/protocol/paymentRequest";
+import { encodeReceiptHeaders } from "./lib/protocol/receipt";
+import { articleSlugFromPath } from "./lib/receiver/articlePath";
+import { gate } from "./lib/receiver/gate";
+import { getReceiver } from "./lib/receiver/getReceiver";
+import { GRANT_HEADER, grantFor } from "./lib/receiver/grant";
+
+/** Programs ask for JSON; everything else (browsers) gets the page. */
+function wantsJson(request: NextRequest): boolean {
+  const accept = request.headers.get("accept") ?? "";
+  return accept.includes("application/json") && !accept.includes("text/html");
+}
+
+export async function proxy(request: NextRequest) {
+  // Whatever the client sent under the grant's name is never believed.
+  const forwarded = new Headers(request.headers);
+  forwarded.delete(GRANT_HEADER);
+
+  let decision;
+  try {
+    decision = await gate(getReceiver(), { method: request.method, pathname: request.nextUrl.pathname, headers: request.headers });
+  } catch (error) {
+    console.error("gate failed", error);
+    return toProblemResponse(error);
+  }
+
+  switch (decision.type) {
+    case "pass":
+      return NextResponse.next({ request: { headers: forwarded } });
+    case "not-found":
+      // Programs get the problem; browsers get the site's not-found page from the route itself.
+      return wantsJson(request)
+        ? toProblemResponse(new ArticleNotFoundError({ slug: articleSlugFromPath(request.nextUrl.pathname) ?? "" }))
+        : NextResponse.next({ request: { headers: forwarded } });
+    case "refused": {
+      const { error, terms } = decision;
+      if (error.status !== 402 || wantsJson(request)) return toProblemResponse(error, { terms });
+      // A browser gets the article page, which renders the teaser and the paywall, with the
+      // 402's status and headers.
+      const { headers } = encodePaymentRequest(terms, error);
+      return NextResponse.next({ status: 402, headers, request: { headers: forwarded } });
+    }
+    case "free":
+    case "paid": {
+      const { article } = decision;
+      const receipt = decision.type === "paid" ? encodeReceiptHeaders(decision.acceptance.receipt) : {};
+      if (wantsJson(request)) {
+        const { slug, title, body } = article;
+        return Response.json({ slug, title, body, price: fromDbAmount(article.price).toString() }, { headers: receipt });
+      }
+      forwarded.set(GRANT_HEADER, grantFor(article.slug));
+      return NextResponse.next({ request: { headers: forwarded }, headers: receipt });
+    }
+  }
+}
+
+export const config = {
+  // Every path but build assets: the gate itself decides which paths are articles.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
