@@ -62,7 +62,7 @@ function row(operation: string, gas: bigint, uraiden: number | null) {
     operation,
     gas: Number(gas),
     uraiden,
-    ratio: uraiden === null ? null : Math.round((Number(gas) / uraiden) * 1000) / 1000,
+    ratio: uraiden === null ? null : Math.round((Number(gas) / uraiden) * 10_000) / 10_000,
   });
 }
 
@@ -252,7 +252,7 @@ const cells = rows.map((r) => [
   r.operation,
   r.gas.toLocaleString("en-US"),
   r.uraiden === null ? "—" : r.uraiden.toLocaleString("en-US"),
-  r.ratio === null ? "—" : r.ratio.toFixed(3),
+  r.ratio === null ? "—" : r.ratio.toFixed(4),
 ]);
 const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
 const line = (c: string[]) =>
