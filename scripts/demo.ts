@@ -4,9 +4,10 @@
  * Ctrl-C stops it all.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { recordDeployment } from "./deploy/deployContracts";
+import { ensureBuild } from "./lib/build";
 import { deployLocal, startLocalChain } from "./lib/localChain";
 import { bin, portAnswers, root, start, stopAll, waitFor } from "./lib/processes";
 
@@ -14,22 +15,6 @@ const PORT = Number(process.env.PORT ?? 3000);
 const DEMO_DB = "file:./tollgate.db";
 process.env.DATABASE_URL = DEMO_DB;
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
-
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  const stat = statSync(dir);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(dir).map((entry) => newestMtime(path.join(dir, entry))));
-}
-
-/** A build is stale when any source it was made from is newer than it. */
-function buildIsStale(): boolean {
-  const buildId = path.join(root, ".next/BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "lib", "public", "proxy.ts", "next.config.ts", "package.json"];
-  return sources.some((source) => newestMtime(path.join(root, source)) > built);
-}
 
 process.on("SIGINT", () => (stopAll(), process.exit(0)));
 process.on("SIGTERM", () => (stopAll(), process.exit(0)));
@@ -49,10 +34,7 @@ try {
   run(process.execPath, ["--import", "tsx", "scripts/db/migrate.ts"]);
   run(process.execPath, ["--import", "tsx", "scripts/db/seed.ts"]);
 
-  if (buildIsStale()) {
-    console.log("▸ Building the site (next build)");
-    run(bin("next"), ["build"]);
-  }
+  ensureBuild();
   console.log("▸ Starting the site");
   start(bin("next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], { log: (line) => console.log(`  [next] ${line}`) });
   await waitFor("the site", () => portAnswers(`http://127.0.0.1:${PORT}/`));

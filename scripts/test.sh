@@ -47,7 +47,7 @@ while IFS= read -r f; do node_suites+=("$f"); done < <(
 )
 if [ ${#node_suites[@]} -gt 0 ]; then
   section "unit, database and integration suites (node:test)"
-  node --import tsx --test --test-concurrency=1 \
+  node --conditions=react-server --import tsx --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$logdir/node.tap" \
     "${node_suites[@]}"

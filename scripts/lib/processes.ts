@@ -18,7 +18,9 @@ export function start(
 ): ChildProcess {
   const child = spawn(command, args, {
     cwd: root,
-    env: { ...process.env, ...env },
+    // node_modules/.bin first, so that `#!/usr/bin/env node` tools get the project's Node 22
+    // even when this script was started without npm.
+    env: { ...process.env, ...env, PATH: `${path.join(root, "node_modules/.bin")}:${process.env.PATH}` },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

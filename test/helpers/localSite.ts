@@ -1,0 +1,75 @@
+/**
+ * A real Tollgate for the integration suites: a Hardhat node with the contracts deployed, and
+ * `next start` (production build) against a given database. Nothing is mocked.
+ */
+import { createServer } from "node:net";
+import type { ChildProcess } from "node:child_process";
+import type { Deployment } from "../../lib/chain/deployment";
+import { ensureBuild } from "../../scripts/lib/build";
+import { deployLocal, startLocalChain } from "../../scripts/lib/localChain";
+import { bin, portAnswers, start, stop, waitFor } from "../../scripts/lib/processes";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type TestChain = { url: string; deployment: Deployment; stop(): void };
+
+/** A fresh Hardhat node on a free port with both contracts deployed (challenge period 120 s). */
+export async function startTestChain(): Promise<TestChain> {
+  const { url, node } = await startLocalChain({ port: await freePort() });
+  const deployment = await deployLocal(url, { quiet: true });
+  return { url, deployment, stop: () => stop(node) };
+}
+
+export type TestSite = {
+  url: string;
+  /** Stops the server gracefully. */
+  stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and database. */
+  restart(): Promise<void>;
+};
+
+async function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+/** `next start` on a free port, serving `databaseUrl` and the given chain. Builds first if stale. */
+export async function startSite({ databaseUrl, chain }: { databaseUrl: string; chain: TestChain }): Promise<TestSite> {
+  ensureBuild({ quiet: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    DATABASE_URL: databaseUrl,
+    RPC_URL: chain.url,
+    CHAIN_ID: String(chain.deployment.chainId),
+    CHANNEL_MANAGER_ADDRESS: chain.deployment.channelManager,
+    TOKEN_ADDRESS: chain.deployment.token,
+    NODE_ENV: "production",
+  };
+  let child: ChildProcess;
+  const launch = async () => {
+    const log: string[] = [];
+    child = start(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { env, log: (line) => log.push(line) });
+    await waitFor(`next start on ${url}`, () => portAnswers(`${url}/api/stats`)).catch((error) => {
+      throw new Error(`${error.message}\n${log.join("\n")}`);
+    });
+  };
+  await launch();
+  return {
+    url,
+    stop: async () => (stop(child), exited(child)),
+    kill: async () => (stop(child, "SIGKILL"), exited(child)),
+    restart: launch,
+  };
+}
