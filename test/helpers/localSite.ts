@@ -49,7 +49,7 @@ export async function startSite({ databaseUrl, chain }: { databaseUrl: string; c
   ensureBuild({ quiet: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     DATABASE_URL: databaseUrl,
     RPC_URL: chain.url,
     CHAIN_ID: String(chain.deployment.chainId),
