@@ -117,8 +117,8 @@ async function deploy() {
   const { openErc20 } = await deploy();
   const { approve, create } = await openErc20(OPEN_DEPOSIT);
   row("open ERC-20 (approve + createChannel)", approve + create, URAIDEN.openErc20);
-  row("  approve", approve, URAIDEN.openErc20Approve);
-  row("  createChannel", create, URAIDEN.openErc20Create);
+  row("open ERC-20, part: approve", approve, URAIDEN.openErc20Approve);
+  row("open ERC-20, part: createChannel", create, URAIDEN.openErc20Create);
 }
 {
   const { token, manager } = await deploy();
@@ -158,7 +158,7 @@ async function deploy() {
   const { openErc20 } = await deploy();
   const { approve, create } = await openErc20(OPEN_DEPOSIT, delegate.account.address);
   row("open ERC-20 with delegate (approve + createChannel)", approve + create, null);
-  row("  createChannel with delegate", create, null);
+  row("open ERC-20 with delegate, part: createChannel", create, null);
 }
 {
   const { token, manager } = await deploy();
@@ -176,8 +176,8 @@ async function deploy() {
     manager.write.topUp([channel.receiver, channel.openBlock, TOP_UP], { account: sender.account }),
   );
   row("top-up ERC-20 (approve + topUp)", approve + topUp, URAIDEN.topUpErc20);
-  row("  approve", approve, URAIDEN.topUpErc20Approve);
-  row("  topUp", topUp, URAIDEN.topUpErc20TopUp);
+  row("top-up ERC-20, part: approve", approve, URAIDEN.topUpErc20Approve);
+  row("top-up ERC-20, part: topUp", topUp, URAIDEN.topUpErc20TopUp);
 }
 {
   const { token, manager, openErc20 } = await deploy();
@@ -262,7 +262,7 @@ console.log(`| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w
 for (const c of cells) console.log(line(c));
 
 const over = rows.filter((r) => r.ratio !== null && r.ratio > 1);
-if (over.length > 0) console.log(`\nAbove µRaiden: ${over.map((r) => r.operation.trim()).join(", ")}`);
+if (over.length > 0) console.log(`\nAbove µRaiden: ${over.map((r) => r.operation).join(", ")}`);
 
 await mkdir("reports", { recursive: true });
 await writeFile("reports/gas.json", `${JSON.stringify(rows, null, 2)}\n`);
