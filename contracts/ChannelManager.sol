@@ -26,7 +26,9 @@ import {IChannelManager} from "./interfaces/IChannelManager.sol";
 /// proof signed for the old channel valid on the new one.
 ///
 /// Every external function follows checks-effects-interactions: the token is called last, after
-/// storage is final, so a re-entering token sees the channel already updated or deleted.
+/// storage is final, so a re-entering token sees the channel already updated or deleted. The one
+/// call before the checks, the permit in {createChannelWithPermit}, changes nothing here, and the
+/// checks that follow it see whatever it did.
 contract ChannelManager is IChannelManager, EIP712 {
     using SafeERC20 for IERC20;
 
