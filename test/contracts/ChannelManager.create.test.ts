@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodePacked, maxUint128, parseEther, zeroAddress } from "viem";
-import { DEPOSIT, addressOf, deployChannelFixture, idArgs } from "./helpers/channels.js";
+import { DEPOSIT, addressOf, deployChannelFixture, idArgs } from "../helpers/contractFixture.js";
 
 const { viem, networkHelpers } = await network.create();
 const fixture = () => deployChannelFixture(viem);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, keccak256, encodePacked, zeroAddress } from "viem";
-import { deployChannelFixture, idArgs } from "./helpers/channels.js";
+import { deployChannelFixture, idArgs } from "../helpers/contractFixture.js";
 
 const { viem, networkHelpers } = await network.create();
 const fixture = () => deployChannelFixture(viem);

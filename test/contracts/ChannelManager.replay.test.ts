@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
-import { DEPOSIT, deployChannelFixture, idArgs } from "./helpers/channels.js";
+import { DEPOSIT, deployChannelFixture, idArgs } from "../helpers/contractFixture.js";
 
 const home = await network.create();
 const away = await network.create({ override: { chainId: 4242 } });

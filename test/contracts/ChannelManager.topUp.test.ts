@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodePacked } from "viem";
-import { addressOf, deployChannelFixture } from "./helpers/channels.js";
+import { addressOf, deployChannelFixture } from "../helpers/contractFixture.js";
 
 const { viem, networkHelpers } = await network.create();
 const fixture = () => deployChannelFixture(viem);

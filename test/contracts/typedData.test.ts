@@ -27,7 +27,7 @@ import {
   closingCommitmentTypedData,
   closingCommitmentTypes,
 } from "../../lib/protocol/typedData.js";
-import { deployChannelFixture, idArgs } from "./helpers/channels.js";
+import { deployChannelFixture, idArgs } from "../helpers/contractFixture.js";
 
 const { viem, networkHelpers } = await network.create();
 const fixture = () => deployChannelFixture(viem);

@@ -9,7 +9,7 @@ import {
   balanceProofTypedData,
   closingCommitmentTypedData,
   type ChannelId,
-} from "../../../lib/protocol/typedData.js";
+} from "../../lib/protocol/typedData.js";
 
 export const CHALLENGE_PERIOD = 600n;
 export const DEPOSIT = parseEther("100");
