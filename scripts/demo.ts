@@ -11,8 +11,10 @@ import { ensureBuild } from "./lib/build";
 import { deployLocal, startLocalChain } from "./lib/localChain";
 import { bin, portAnswers, root, start, stopAll, waitFor } from "./lib/processes";
 
+// PORT, CHAIN_PORT and DEMO_DB_FILE let a second demo (or the demo's own test) run beside one.
 const PORT = Number(process.env.PORT ?? 3000);
-const DEMO_DB = "file:./tollgate.db";
+const CHAIN_PORT = Number(process.env.CHAIN_PORT ?? 8545);
+const DEMO_DB = `file:${process.env.DEMO_DB_FILE ?? "./tollgate.db"}`;
 process.env.DATABASE_URL = DEMO_DB;
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
 
@@ -21,16 +23,17 @@ process.on("SIGTERM", () => (stopAll(), process.exit(0)));
 
 try {
   console.log("▸ Starting a local Hardhat node");
-  const chain = await startLocalChain();
+  const chain = await startLocalChain({ port: CHAIN_PORT });
   console.log(`▸ Deploying the contracts to ${chain.url}`);
   const deployment = await deployLocal(chain.url);
+  process.env.RPC_URL = chain.url;
   await recordDeployment(deployment);
   run(process.execPath, ["--import", "tsx", "scripts/generate-abis.ts"]);
 
   // The chain is new, so the receiver's records of the last run's channels are void: start the
   // demo database afresh too (same contract addresses, so old rows would alias new channels).
   console.log(`▸ Preparing the database (${DEMO_DB})`);
-  rmSync(path.join(root, DEMO_DB.replace(/^file:/, "")), { force: true });
+  rmSync(path.resolve(root, DEMO_DB.replace(/^file:/, "")), { force: true });
   run(process.execPath, ["--import", "tsx", "scripts/db/migrate.ts"]);
   run(process.execPath, ["--import", "tsx", "scripts/db/seed.ts"]);
 

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { it } from "node:test";
+import { createPublicClient, http } from "viem";
+import { channelManagerAbi } from "../../lib/chain/abis.generated";
+import { root } from "../../scripts/lib/processes";
+import { freePort } from "../helpers/localSite";
+
+it("npm run demo starts the chain, deploys, seeds and serves the site, and prints where", { timeout: 240_000 }, async () => {
+  const [port, chainPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-demo-"));
+  const demo = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, PORT: String(port), CHAIN_PORT: String(chainPort), DEMO_DB_FILE: path.join(dir, "demo.db") },
+  });
+  let output = "";
+  demo.stdout.on("data", (chunk) => (output += chunk));
+  demo.stderr.on("data", (chunk) => (output += chunk));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      demo.stdout.on("data", () => output.includes("Press Ctrl-C to stop.") && resolve());
+      demo.on("exit", () => reject(new Error(`demo exited early:\n${output}`)));
+    });
+    const manager = /ChannelManager\s+(0x[0-9a-fA-F]{40})/.exec(output)?.[1] as `0x${string}`;
+    assert.ok(manager, output);
+    assert.match(output, new RegExp(`Site\\s+http://localhost:${port}`));
+    assert.match(output, /npm run tollgate -- get http:\/\/localhost:\d+\/articles\//);
+
+    const client = createPublicClient({ transport: http(`http://127.0.0.1:${chainPort}`) });
+    assert.equal(await client.readContract({ address: manager, abi: channelManagerAbi, functionName: "challengePeriod" }), 120n);
+    const catalog = await (await fetch(`http://127.0.0.1:${port}/api/articles`)).json();
+    assert.ok(catalog.articles.length >= 4, "sample articles are seeded");
+    assert.ok(catalog.articles.some((a: { price: string }) => a.price === "0"), "some are free");
+    assert.ok(catalog.articles.some((a: { price: string }) => a.price !== "0"), "some are priced");
+    assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 200);
+  } finally {
+    process.kill(-demo.pid!, "SIGTERM");
+    await new Promise((resolve) => (demo.exitCode === null ? demo.on("exit", resolve) : resolve(null)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
