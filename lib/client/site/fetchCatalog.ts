@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { Address } from "viem";
+import { addressCodec, chainIdNumber, uint128Codec } from "../../protocol/wire";
+import { requestJson, siteUrl, type FetchFunction } from "./siteRequest";
+
+/** Where a Tollgate site lists its articles. */
+export const CATALOG_PATH = "/api/articles";
+
+const catalogSchema = z.object({
+  chainId: chainIdNumber,
+  contract: addressCodec,
+  receiver: addressCodec,
+  token: z.object({ address: addressCodec, symbol: z.string().max(32), decimals: z.number().int().min(0).max(255) }),
+  articles: z.array(
+    z.object({
+      slug: z.string(),
+      title: z.string(),
+      teaser: z.string().optional(),
+      price: uint128Codec,
+      url: z.string(),
+    }),
+  ),
+});
+
+/** A site's catalog: its articles with prices, and the terms common to all of them. */
+export type Catalog = {
+  chainId: number;
+  /** The channel manager. */
+  contract: Address;
+  receiver: Address;
+  token: { address: Address; symbol: string; decimals: number };
+  articles: { slug: string; title: string; teaser?: string | undefined; price: bigint; url: string }[];
+};
+
+/**
+ * Reads a site's catalog (`GET /api/articles`). Article `url`s are made absolute.
+ *
+ * @example
+ * const catalog = await fetchCatalog(fetch, "http://localhost:3000")
+ * for (const a of catalog.articles) console.log(a.title, formatTokenAmount(a.price, catalog.token))
+ */
+export async function fetchCatalog(fetchFn: FetchFunction, origin: string): Promise<Catalog> {
+  const catalog = await requestJson(fetchFn, siteUrl(origin, CATALOG_PATH), catalogSchema);
+  return { ...catalog, articles: catalog.articles.map((article) => ({ ...article, url: siteUrl(origin, article.url) })) };
+}

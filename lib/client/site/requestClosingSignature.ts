@@ -1,0 +1,32 @@
+import { z } from "zod";
+import type { Address, Hex } from "viem";
+import { encodeFields, signatureCodec, uint128Codec } from "../../protocol/wire";
+import { DEFAULT_GATEWAY_PATH } from "./fetchServerChannels";
+import { requestJson, siteUrl, type FetchFunction } from "./siteRequest";
+
+const proofSchema = z.object({ balance: uint128Codec, balanceSignature: signatureCodec });
+const answerSchema = z.object({ closingBalance: uint128Codec, closingSignature: signatureCodec });
+
+/**
+ * Asks the site's receiver for its closing commitment
+ * (`POST {gateway}/channels/{sender}/{openBlock}/close` with a proof of the balance it stored).
+ * The answer is not verified here: the caller checks that it recovers to the receiver.
+ *
+ * @example
+ * const { closingBalance, closingSignature } = await requestClosingSignature(fetch, origin, channel, { balance, balanceSignature })
+ */
+export async function requestClosingSignature(
+  fetchFn: FetchFunction,
+  origin: string,
+  channel: { sender: Address; openBlock: bigint },
+  proof: { balance: bigint; balanceSignature: Hex },
+  options: { gatewayPath?: string | undefined } = {},
+): Promise<{ closingBalance: bigint; closingSignature: Hex }> {
+  const root = (options.gatewayPath ?? DEFAULT_GATEWAY_PATH).replace(/\/$/, "");
+  const url = siteUrl(origin, `${root}/channels/${channel.sender}/${channel.openBlock}/close`);
+  return requestJson(fetchFn, url, answerSchema, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(encodeFields(proofSchema, proof)),
+  });
+}
