@@ -220,17 +220,24 @@ export function createChannelBook(deps: {
     },
 
     /**
-     * The channel to pay `price` to the site with: a local open one with room, else one found by
-     * recovery, else (if allowed) one opened now. A channel without room is returned only when
+     * An existing channel to pay `price` to the site with, without opening one: a local open
+     * one with room, else one found by recovery. A channel without room is returned only when
      * topping up is allowed (the payment tops it up).
      */
-    async select(site: Site, price: bigint): Promise<ChannelRecord> {
+    async find(site: Site, price: bigint): Promise<ChannelRecord | undefined> {
       const filter = { chainId: site.chainId, contract: site.contract, sender, receiver: site.receiver, status: "open" as const };
       let candidates = (await store.list(filter)).filter(usable);
       if (candidates.length === 0) candidates = (await book.recover(site)).filter(usable);
       const roomy = candidates.find((record) => remaining(record) >= price);
       const chosen = roomy ?? (policy.topUp !== false ? candidates[0] : undefined);
-      if (chosen) return chosen.origin ? chosen : store.put({ ...chosen, origin: site.origin });
+      if (!chosen) return undefined;
+      return chosen.origin ? chosen : store.put({ ...chosen, origin: site.origin });
+    },
+
+    /** {@link find}, else (if the policy allows) a channel opened now for `price`. */
+    async select(site: Site, price: bigint): Promise<ChannelRecord> {
+      const found = await book.find(site, price);
+      if (found) return found;
       if (!policy.autoOpen) {
         throw new ChannelUnavailableError({
           reason: `there is no open channel from ${sender} to ${site.receiver} that can pay ${await show(site.token, price)}`,
@@ -326,6 +333,18 @@ export function createChannelBook(deps: {
       const after = await readOrThrow(current);
       current = await store.put({ ...current, deposit: after.deposit });
       return current;
+    },
+
+    /**
+     * A channel that can take `price` more: `record` itself, topped up if the policy allows,
+     * else another channel with room (found or opened; see {@link select}).
+     */
+    async ensureRoom(record: ChannelRecord, site: Site, price: bigint): Promise<ChannelRecord> {
+      if (record.balance + price <= record.deposit) return record;
+      if (policy.topUp !== false) return book.ensureDeposit(record, record.balance + price);
+      const fresh = await book.refresh(record);
+      if (fresh.status === "open" && fresh.balance + price <= fresh.deposit) return fresh;
+      return book.select(site, price);
     },
 
     /** Re-reads a channel from the chain and persists what it says (settled when gone). */

@@ -105,20 +105,27 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
     gatewayPath: t.gatewayPath,
   });
 
-  /** Signs `base + price` on `channel`, holding the price against the budget first. */
-  async function pay(base: bigint): Promise<void> {
-    const price = terms!.price;
+  /** Holds `price` against the budget (throws BudgetExceededError), once per request. */
+  function holdBudget(price: bigint): void {
     if (hold && hold.price !== price) {
       hold.release();
       hold = undefined;
     }
     hold ??= ctx.budget.reserve(price);
-    const balance = base + price;
-    if (balance > channel!.deposit) {
-      channel = await ctx.book.ensureDeposit(channel!, balance);
+  }
+
+  /**
+   * Signs the channel's balance + price, holding the price against the budget first. A channel
+   * without room is topped up, or replaced by one with room when top-ups are off.
+   */
+  async function pay(): Promise<void> {
+    const price = terms!.price;
+    holdBudget(price);
+    if (channel!.balance + price > channel!.deposit) {
+      channel = await ctx.book.ensureRoom(channel!, siteOf(terms!), price);
       toppedUp = true;
     }
-    const signed = await ctx.book.sign(channel!, balance);
+    const signed = await ctx.book.sign(channel!, channel!.balance + price);
     channel = signed.record;
     payment = signed.payment;
     raising = true;
@@ -160,17 +167,21 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
 
       switch (kind) {
         case "payment-required": {
-          channel = await ctx.book.select(siteOf(terms), terms.price);
-          const proof = ctx.book.proofOf(channel);
-          if (!probed && proof) {
+          const existing = await ctx.book.find(siteOf(terms), terms.price);
+          const proof = existing && ctx.book.proofOf(existing);
+          if (!probed && existing && proof) {
             // A recovered channel may already have paid for this article: show its latest
             // proof first, so a re-read after a restart is not charged twice.
             probed = true;
+            channel = existing;
             payment = proof;
             raising = false;
-          } else {
-            await pay(channel.balance);
+            continue;
           }
+          // The budget is checked before a channel is opened: a refused price costs no deposit.
+          holdBudget(terms.price);
+          channel = existing ?? (await ctx.book.select(siteOf(terms), terms.price));
+          await pay();
           continue;
         }
         case "stale-balance-proof":
@@ -183,7 +194,7 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
           }
           // Verified against the chain before anything is adopted (UntrustedServerProofError otherwise).
           channel = await ctx.book.adopt(channel, request.stored);
-          await pay(channel.balance);
+          await pay();
           continue;
         }
         case "insufficient-deposit": {
@@ -207,8 +218,9 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
           if (refreshed.status === "open") {
             throw refused(402, `The channel opened at block ${channel.openBlock} is open on chain, but the server does not know it.`);
           }
+          holdBudget(terms.price);
           channel = await ctx.book.select(siteOf(terms), terms.price);
-          await pay(channel.balance);
+          await pay();
           continue;
         }
         case "invalid-balance-proof":
