@@ -31,6 +31,8 @@ export async function startTestChain(): Promise<TestChain> {
 
 export type TestSite = {
   url: string;
+  /** The server's output so far (all runs), for a failing test's message. */
+  output(): string;
   /** Stops the server gracefully. */
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL), as a crash would. */
@@ -44,8 +46,19 @@ async function exited(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once("exit", resolve));
 }
 
-/** `next start` on a free port, serving `databaseUrl` and the given chain. Builds first if stale. */
-export async function startSite({ databaseUrl, chain }: { databaseUrl: string; chain: TestChain }): Promise<TestSite> {
+/**
+ * `next start` on a free port, serving `databaseUrl` and the given chain. Builds first if stale.
+ * `env` adds to (or overrides) the receiver's environment, e.g. `{ CONFIRMATIONS: "3" }`.
+ */
+export async function startSite({
+  databaseUrl,
+  chain,
+  env: extra = {},
+}: {
+  databaseUrl: string;
+  chain: TestChain;
+  env?: Record<string, string>;
+}): Promise<TestSite> {
   ensureBuild({ quiet: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -56,10 +69,11 @@ export async function startSite({ databaseUrl, chain }: { databaseUrl: string; c
     CHANNEL_MANAGER_ADDRESS: chain.deployment.channelManager,
     TOKEN_ADDRESS: chain.deployment.token,
     NODE_ENV: "production",
+    ...extra,
   };
   let child: ChildProcess;
+  const log: string[] = [];
   const launch = async () => {
-    const log: string[] = [];
     child = start(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { env, log: (line) => log.push(line) });
     await waitFor(`next start on ${url}`, () => portAnswers(`${url}/api/stats`)).catch((error) => {
       throw new Error(`${error.message}\n${log.join("\n")}`);
@@ -68,6 +82,7 @@ export async function startSite({ databaseUrl, chain }: { databaseUrl: string; c
   await launch();
   return {
     url,
+    output: () => log.join("\n"),
     stop: async () => (stop(child), exited(child)),
     kill: async () => (stop(child, "SIGKILL"), exited(child)),
     restart: launch,

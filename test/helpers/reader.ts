@@ -6,7 +6,7 @@ import { createPublicClient, createWalletClient, http, parseEther, zeroAddress, 
 import type { LocalAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
-import { encodePaymentHeaders, type Payment } from "../../lib/protocol/payment";
+import { encodePaymentCookies, encodePaymentHeaders, type Payment } from "../../lib/protocol/payment";
 import { balanceProofTypedData, type ChannelId } from "../../lib/protocol/typedData";
 import { devAccount } from "../../scripts/lib/localChain";
 import type { TestChain } from "./localSite";
@@ -27,13 +27,48 @@ export type TestChannel = ChannelId & {
   /** Signs a proof of `balance` (by the sender, or by `signer` when given). */
   sign(balance: bigint, signer?: LocalAccount): Promise<Payment>;
   headers(payment: Payment): Record<string, string>;
+  /** What a browser sends: `Accept: text/html` and the payment as cookies. */
+  browserHeaders(payment: Payment): Record<string, string>;
+  /** Adds `amount` to the deposit on chain (faucet, approve, topUp), as the sender. */
+  topUp(amount: bigint): Promise<void>;
 };
 
-/** Opens a channel from dev account `index` (≥ 2) with `deposit`, optionally naming a delegate. */
+/** The EIP-712 domain fields of a test chain's deployment. */
+export const domainOf = (chain: TestChain) => ({ chainId: chain.deployment.chainId, verifyingContract: chain.deployment.channelManager });
+
+/**
+ * A payment whose signature `signer` made over `message` (default: the payment's own channel and
+ * balance) in `domain`: for proofs signed with the wrong key, domain or channel on purpose.
+ */
+export async function signProof(
+  signer: LocalAccount,
+  domain: { chainId: number; verifyingContract: Address },
+  channel: ChannelId,
+  balance: bigint,
+  message: { channel: ChannelId; balance: bigint } = { channel, balance },
+): Promise<Payment> {
+  const balanceSignature = await signer.signTypedData(balanceProofTypedData(domain, message.channel, message.balance));
+  return { ...channel, balance, balanceSignature };
+}
+
+/** What a program sends: `Accept: application/json` and the payment as headers. */
+export const programHeaders = (payment: Payment): Record<string, string> => ({ accept: "application/json", ...encodePaymentHeaders(payment) });
+
+/** The `Cookie` header a browser sends after the page stored `payment` in the payment cookies. */
+export function paymentCookieHeader(payment: Payment): string {
+  return encodePaymentCookies(payment, { secure: false })
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
+}
+
+/**
+ * Opens a channel from dev account `index` (≥ 2) with `deposit`, optionally naming a delegate,
+ * to the site's receiver or to `receiver`.
+ */
 export async function openChannel(
   chain: TestChain,
   index: number,
-  { deposit = parseEther("1"), delegate }: { deposit?: bigint; delegate?: Address } = {},
+  { deposit = parseEther("1"), delegate, receiver = RECEIVER }: { deposit?: bigint; delegate?: Address; receiver?: Address } = {},
 ): Promise<TestChannel> {
   const account = devAccount(index);
   const { client, wallet } = chainClients(chain, account);
@@ -46,11 +81,11 @@ export async function openChannel(
       address: channelManager,
       abi: channelManagerAbi,
       functionName: "createChannel",
-      args: [RECEIVER, delegate ?? zeroAddress, deposit],
+      args: [receiver, delegate ?? zeroAddress, deposit],
     }),
   );
-  const id: ChannelId = { sender: account.address, receiver: RECEIVER, openBlock: receipt.blockNumber };
-  const domain = { chainId: chain.deployment.chainId, verifyingContract: channelManager };
+  const id: ChannelId = { sender: account.address, receiver, openBlock: receipt.blockNumber };
+  const domain = domainOf(chain);
   return {
     ...id,
     account,
@@ -59,6 +94,14 @@ export async function openChannel(
       balance,
       balanceSignature: await signer.signTypedData(balanceProofTypedData(domain, id, balance)),
     }),
-    headers: (payment) => ({ accept: "application/json", ...encodePaymentHeaders(payment) }),
+    headers: programHeaders,
+    browserHeaders: (payment) => ({ accept: "text/html", cookie: paymentCookieHeader(payment) }),
+    topUp: async (amount) => {
+      await send(await wallet.writeContract({ address: token, abi: tollgateTokenAbi, functionName: "faucet", args: [amount] }));
+      await send(await wallet.writeContract({ address: token, abi: tollgateTokenAbi, functionName: "approve", args: [channelManager, amount] }));
+      await send(
+        await wallet.writeContract({ address: channelManager, abi: channelManagerAbi, functionName: "topUp", args: [receiver, id.openBlock, amount] }),
+      );
+    },
   };
 }
