@@ -5,7 +5,7 @@
  */
 import { isTollgateError } from "../lib/protocol/errors";
 import * as commands from "./cli/commands";
-import { parseOptions, USAGE, UsageError } from "./cli/options";
+import { CliError, parseOptions, USAGE, UsageError } from "./cli/options";
 import { setup } from "./cli/setup";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -30,7 +30,8 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     // The SDK's errors carry a sentence for people and a docs link; anything else is unexpected.
-    if (isTollgateError(error)) log(`tollgate: ${error.shortMessage}\n  see ${error.docsPath}`);
+    if (error instanceof CliError) log(`tollgate: ${error.message}`);
+    else if (isTollgateError(error)) log(`tollgate: ${error.shortMessage}\n  see ${error.docsPath}`);
     else log(`tollgate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },

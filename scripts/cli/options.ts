@@ -55,6 +55,11 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/** A failure the CLI explains in one sentence (no stack trace); exits 1. */
+export class CliError extends Error {
+  override name = "CliError";
+}
+
 /** Reads `argv` (without node and the script) and the environment. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | "help" {
   let parsed;

@@ -11,7 +11,7 @@ import { createTollgateClient, type TollgateClient } from "../../lib/client/crea
 import { fetchCatalog, type Catalog } from "../../lib/client/site/fetchCatalog";
 import { createFileStorage, defaultStateDirectory } from "../../lib/client/storage/createFileStorage";
 import { formatTokenAmount, parseAmount, type TokenUnit } from "../../lib/protocol/amounts";
-import { UsageError, type CliOptions } from "./options";
+import { CliError, UsageError, type CliOptions } from "./options";
 
 /** The local Hardhat chain, where development keys are public knowledge and hold only test tokens. */
 export const LOCAL_CHAIN_ID = 31337;
@@ -63,7 +63,9 @@ export async function setup(options: CliOptions, log: (line: string) => void): P
   const origin = new URL(options.url).origin;
   const transport = http(options.rpcUrl);
   const publicClient = createPublicClient({ transport });
-  const chainId = await publicClient.getChainId();
+  const chainId = await publicClient.getChainId().catch((error: unknown) => {
+    throw new CliError(`cannot reach the chain at ${options.rpcUrl} (${error instanceof Error ? error.message.split("\n")[0] : error}): is the node running (npm run demo), or is --rpc-url right?`);
+  });
   const { account, development } = selectAccount(options.key, chainId);
   if (development) log(`using Hardhat's development account #${DEV_READER_INDEX} ${account.address} (local chain only)`);
 
