@@ -1,0 +1,76 @@
+// Concurrent payments on one channel (DESIGN.md: "concurrent requests on one channel never both
+// spend the same balance; the loser gets a 402 with the server's current balance and proof").
+// Real clients race on a real site over SQLite and PostgreSQL; afterwards the books must balance.
+import assert from "node:assert/strict";
+import { after, before, it } from "node:test";
+import { parseEther } from "viem";
+import { RdnHeader } from "../../lib/protocol/headers";
+import { describeEachDatabase } from "../db/databases";
+import { seedArticles, secretOf } from "../helpers/articles";
+import { send } from "../helpers/http";
+import { assertBooksBalance, purchasesOf, storedBalance } from "../helpers/ledger";
+import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
+import { buy } from "../helpers/payingClient";
+import { domainOf, openChannel, programHeaders } from "../helpers/reader";
+
+const UNIT = parseEther("0.001");
+/** Eight articles with eight different prices, so that any mix-up shows in the sums. */
+const articles = Array.from({ length: 8 }, (_, i) => ({ slug: `article-${i}`, price: BigInt(i + 1) * UNIT }));
+const sum = (amounts: bigint[]) => amounts.reduce((a, b) => a + b, 0n);
+
+let chain: TestChain;
+before(async () => (chain = await startTestChain()));
+after(() => chain?.stop());
+
+describeEachDatabase("concurrent payments on one channel", (database) => {
+  let site: TestSite;
+  before(async () => {
+    await seedArticles(database().db, articles);
+    site = await startSite({ databaseUrl: database().url, chain });
+  });
+  after(() => site?.stop());
+
+  it("lets 8 clients buy 8 articles on one channel at once, each re-signing on the stored proof until served", async () => {
+    const { db } = database();
+    const channel = await openChannel(chain, 2);
+    // Every client starts from the balance it knows (0) and signs on top of it: only one of them
+    // can win the first round, the others must recover from the 402's stored proof.
+    const results = await Promise.all(articles.map((article) => buy(chain, site, channel, article, { balance: 0n })));
+
+    for (const result of results) assert.ok(result.body.includes(secretOf(result.slug)), `${result.slug} was served without its body`);
+    assert.ok(results.filter((r) => r.attempts > 1).length >= articles.length - 1, "the clients did not actually race");
+
+    const charged = results.filter((r) => r.cost > 0n);
+    const priceOf = (slug: string) => articles.find((a) => a.slug === slug)!.price;
+    const balance = await storedBalance(db, channel);
+    assert.equal(balance, sum(charged.map((r) => priceOf(r.slug))), "the balance is not the sum of what was served for a charge");
+
+    const purchases = await purchasesOf(db, channel);
+    assert.deepEqual(purchases.map((p) => p.slug).sort(), results.map((r) => r.slug).sort(), "an article was served without its purchase");
+    for (const result of charged) assert.equal(purchases.filter((p) => p.slug === result.slug).length, 1);
+    assert.equal(sum(purchases.map((p) => p.amount)), balance);
+    await assertBooksBalance(db, domainOf(chain));
+  });
+
+  it("answers the same proof sent for the same article at once with the article every time, charged once", async () => {
+    const { db } = database();
+    const channel = await openChannel(chain, 3);
+    let balance = 0n;
+    for (const article of articles.slice(0, 5)) {
+      balance += article.price;
+      const proof = await channel.sign(balance);
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => send(site, `/articles/${article.slug}`, { headers: programHeaders(proof) })),
+      );
+      for (const answer of answers) {
+        assert.equal(answer.status, 200, answer.text);
+        assert.ok(answer.text.includes(secretOf(article.slug)));
+      }
+      const costs = answers.map((a) => BigInt(a.headers.get(RdnHeader.cost) ?? "-1")).sort((a, b) => (a < b ? 1 : -1));
+      assert.deepEqual(costs, [article.price, 0n, 0n, 0n], `${article.slug} was charged ${costs.join(", ")}`);
+    }
+    assert.equal(await storedBalance(db, channel), balance);
+    assert.equal((await purchasesOf(db, channel)).length, 5);
+    await assertBooksBalance(db, domainOf(chain));
+  });
+});
