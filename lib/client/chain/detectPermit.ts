@@ -24,8 +24,19 @@ export async function detectPermit(publicClient: PublicClient, token: Address, o
     return undefined;
   }
   try {
-    const { domain } = await getEip712Domain(publicClient, { address: token });
-    return domain;
+    const { domain, fields } = await getEip712Domain(publicClient, { address: token });
+    // EIP-5267's `fields` bitmap says which members the domain has (0x0f: name, version,
+    // chainId, verifyingContract); viem returns all five, and signing with a zero salt the
+    // token does not use would hash a different domain and make the permit revert.
+    const has = (bit: number) => (Number(fields) & bit) !== 0;
+    const { name, version, chainId, verifyingContract, salt } = domain;
+    return {
+      ...(has(0x01) ? { name } : {}),
+      ...(has(0x02) ? { version } : {}),
+      ...(has(0x04) ? { chainId } : {}),
+      ...(has(0x08) ? { verifyingContract } : {}),
+      ...(has(0x10) ? { salt } : {}),
+    };
   } catch {
     // No EIP-5267: fall through to the guess.
   }

@@ -58,7 +58,10 @@ export async function sendContractTransaction(
   const { action, address, abi, functionName, args } = call;
   let request: unknown;
   try {
-    ({ request } = await publicClient.simulateContract({ address, abi, functionName, args, account: walletClient.account }));
+    // Against the pending block: the transaction will be mined in the next block, and a call
+    // run in the latest block's context sees the wrong `block.number` (opening a second channel
+    // to the same receiver one block after the first would falsely revert ChannelAlreadyExists).
+    ({ request } = await publicClient.simulateContract({ address, abi, functionName, args, account: walletClient.account, blockTag: "pending" }));
   } catch (error) {
     throw toChainTransactionError(action, error);
   }
