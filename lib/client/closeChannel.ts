@@ -50,11 +50,12 @@ export async function closeChannel(
     const onChain = await chain.readChannel(record.contract, channel);
     if (onChain === null) {
       await store.put({ ...record, status: "settled" });
-      throw new ChannelUnavailableError({ reason: `the channel opened at block ${record.openBlock} is already closed`, hint: "nothing is left to close" });
+      throw new ChannelUnavailableError({ action: "close", reason: `the channel opened at block ${record.openBlock} is already closed`, hint: "nothing is left to close" });
     }
     const known = await fetchServerChannel(deps.fetch, site.origin, channel, { gatewayPath: site.gatewayPath });
     if (!known) {
       throw new ChannelUnavailableError({
+        action: "close",
         reason: `${site.origin} does not know the channel opened at block ${record.openBlock}`,
         hint: "close it without the receiver (closeUncooperatively), then settle it after the challenge period",
       });

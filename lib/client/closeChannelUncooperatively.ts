@@ -22,11 +22,12 @@ export async function closeChannelUncooperatively(
   const onChain = await deps.chain.readChannel(record.contract, idOf(record));
   if (onChain === null) {
     await deps.store.put({ ...record, status: "settled" });
-    throw new ChannelUnavailableError({ reason: `the channel opened at block ${record.openBlock} is already closed`, hint: "nothing is left to close" });
+    throw new ChannelUnavailableError({ action: "close", reason: `the channel opened at block ${record.openBlock} is already closed`, hint: "nothing is left to close" });
   }
   if (onChain.settleTime !== 0n) {
     const closing = await deps.store.put({ ...record, status: "closing", settleTime: onChain.settleTime });
     throw new ChannelUnavailableError({
+      action: "close",
       reason: `the channel opened at block ${closing.openBlock} is already closing (settle time ${onChain.settleTime})`,
       hint: "settle it after the challenge period",
     });

@@ -123,8 +123,10 @@ export class UntrustedTermsError extends TollgateClientError {
 }
 
 /**
- * The client needs a channel with this receiver and may not open one (`autoOpen: false`), or a
- * channel's deposit is too small and it may not top up (`topUp: false`).
+ * The client needs a channel with this receiver and may not open one (`autoOpen: false`), a
+ * channel's deposit is too small and it may not top up (`topUp: false`), or a channel is not in
+ * the state an action needs (closing one that is closed, settling one whose challenge period
+ * is still running).
  *
  * @example
  * throw new ChannelUnavailableError({ reason: "no open channel to 0x… and opening one is disabled (autoOpen: false)" })
@@ -134,8 +136,8 @@ export class ChannelUnavailableError extends TollgateClientError {
   readonly status = 402;
   readonly title = "Channel unavailable";
 
-  constructor(args: { reason: string; hint: string }) {
-    super(`Cannot pay: ${args.reason}; ${args.hint}.`, { slug: "channel-unavailable" });
+  constructor(args: { reason: string; hint: string; action?: string | undefined }) {
+    super(`Cannot ${args.action ?? "pay"}: ${args.reason}; ${args.hint}.`, { slug: "channel-unavailable" });
   }
 }
 

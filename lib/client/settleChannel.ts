@@ -20,14 +20,15 @@ export async function settleChannel(
   const onChain = await deps.chain.readChannel(record.contract, idOf(record));
   if (onChain === null) {
     await deps.store.put({ ...record, status: "settled" });
-    throw new ChannelUnavailableError({ reason: `the channel opened at block ${record.openBlock} is already closed`, hint: "nothing is left to settle" });
+    throw new ChannelUnavailableError({ action: "settle", reason: `the channel opened at block ${record.openBlock} is already closed`, hint: "nothing is left to settle" });
   }
   if (onChain.settleTime === 0n) {
-    throw new ChannelUnavailableError({ reason: `the channel opened at block ${record.openBlock} is not closing`, hint: "close it first (closeChannelUncooperatively)" });
+    throw new ChannelUnavailableError({ action: "settle", reason: `the channel opened at block ${record.openBlock} is not closing`, hint: "close it first (closeChannelUncooperatively)" });
   }
   const { timestamp } = await deps.chain.latestBlock();
   if (timestamp <= onChain.settleTime) {
     throw new ChannelUnavailableError({
+      action: "settle",
       reason: `its challenge period runs until ${new Date(Number(onChain.settleTime) * 1000).toISOString()} (${onChain.settleTime - timestamp + 1n} s from the latest block)`,
       hint: "settle it after that",
     });

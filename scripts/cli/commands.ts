@@ -1,5 +1,6 @@
 /** The CLI's commands, each over the SDK client built by setup.ts. Output: data on stdout, the rest on stderr. */
 import type { ChannelRecord } from "../../lib/client/channelStore";
+import { parseAmount } from "../../lib/protocol/amounts";
 import type { CliContext } from "./setup";
 import type { CliOptions } from "./options";
 
@@ -61,4 +62,11 @@ export async function settle(ctx: CliContext, options: CliOptions, out: Out): Pr
     const r = await ctx.client.settle(c);
     out.stdout(`settled block ${c.openBlock} (${r.hash})\n`);
   }
+}
+
+/** `faucet <site>`: test tokens for the reader, from the site's TollgateToken. */
+export async function faucet(ctx: CliContext, options: CliOptions, out: Out): Promise<void> {
+  const amount = parseAmount(options.amount, ctx.unit.decimals);
+  await ctx.faucet(amount);
+  out.stdout(`${ctx.account.address} received ${ctx.show(amount)}\n`);
 }

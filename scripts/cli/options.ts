@@ -15,6 +15,8 @@ Commands:
   close <site-url>        close your open channels with the site cooperatively
                           (--uncooperative: start closing without the receiver)
   settle <site-url>       settle your channels whose challenge period is over
+  faucet <site-url>       take --amount test tokens (default 100, at most 1000) from the site's
+                          token faucet (TollgateToken on a test chain)
 
 Options:
   --key 0x…               the reader's private key (or env TOLLGATE_KEY); on the local chain
@@ -27,6 +29,7 @@ Options:
   --top-up AMOUNT         add this much when a channel runs out, in tokens (default: the deposit; 0: never)
   --permit                open channels with one EIP-2612 permit transaction instead of approve + create
   --contract 0x…          the channel manager to trust (default: this chain's known deployment)
+  --amount AMOUNT         with faucet: how many tokens to take (default 100)
   --uncooperative         with close: close without the receiver (settle after the challenge period)
   -h, --help              show this help`;
 
@@ -34,7 +37,9 @@ const amount = z.string().regex(/^\s*(\d+(\.\d*)?|\.\d+)\s*$/, { error: "must be
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: "must be a 0x-prefixed 32-byte hex private key" });
 
 const optionsSchema = z.object({
-  command: z.enum(["get", "catalog", "channels", "close", "settle"], { error: "must be one of get, catalog, channels, close, settle" }),
+  command: z.enum(["get", "catalog", "channels", "close", "settle", "faucet"], {
+    error: "must be one of get, catalog, channels, close, settle, faucet",
+  }),
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
   key: privateKey.optional(),
   rpcUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
@@ -43,6 +48,7 @@ const optionsSchema = z.object({
   budget: amount.optional(),
   deposit: amount.default("1"),
   topUp: amount.optional(),
+  amount: amount.default("100"),
   permit: z.boolean().default(false),
   contract: addressCodec.optional(),
   uncooperative: z.boolean().default(false),
@@ -75,6 +81,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         budget: { type: "string" },
         deposit: { type: "string" },
         "top-up": { type: "string" },
+        amount: { type: "string" },
         permit: { type: "boolean" },
         contract: { type: "string" },
         uncooperative: { type: "boolean" },
@@ -97,6 +104,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     budget: values.budget,
     deposit: values.deposit,
     topUp: values["top-up"],
+    amount: values.amount,
     permit: values.permit,
     contract: values.contract,
     uncooperative: values.uncooperative,

@@ -4,6 +4,7 @@
  */
 import { createPublicClient, createWalletClient, http, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { deployments } from "../../lib/chain/deployments.generated";
 import type { TransactionEvent } from "../../lib/client/chain/ChannelChain";
 import { createViemChannelChain } from "../../lib/client/chain/createViemChannelChain";
@@ -21,6 +22,8 @@ const DEV_READER_INDEX = 2;
 
 export type CliContext = {
   client: TollgateClient;
+  /** Sends `faucet(amount)` to the site's token as the reader (TollgateToken's test faucet). */
+  faucet: (amount: bigint) => Promise<void>;
   catalog: Catalog;
   unit: TokenUnit;
   account: LocalAccount;
@@ -75,9 +78,10 @@ export async function setup(options: CliOptions, log: (line: string) => void): P
   const tokens = (text: string | undefined) => (text === undefined ? undefined : parseAmount(text, unit.decimals));
   const topUp = tokens(options.topUp);
 
+  const walletClient = createWalletClient({ account, transport });
   const chain = createViemChannelChain({
     publicClient,
-    walletClient: createWalletClient({ account, transport }),
+    walletClient,
     onTransaction: (event) => log(progressLine(event)),
     scanFromBlock: BigInt(deployments[chainId]?.deployedAtBlock ?? 0),
   });
@@ -92,11 +96,23 @@ export async function setup(options: CliOptions, log: (line: string) => void): P
     formatAmount: show,
     warn: (message) => log(`warning: ${message}`),
   });
-  return { client, catalog, unit, account, show, log };
+  const faucet = async (amount: bigint) => {
+    const hash = await walletClient.writeContract({
+      address: catalog.token.address,
+      abi: tollgateTokenAbi,
+      functionName: "faucet",
+      args: [amount],
+      chain: null,
+    });
+    log(progressLine({ action: "faucet", stage: "pending", hash }));
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new CliError(`the faucet transaction ${hash} reverted (at most 1000 tokens per call, 10000 per address)`);
+  };
+  return { client, faucet, catalog, unit, account, show, log };
 }
 
 /** One line per transaction stage: sent (pending hash), confirming n/N, confirmed. */
-export function progressLine(event: TransactionEvent): string {
+export function progressLine(event: TransactionEvent | { action: string; stage: "pending"; hash: string }): string {
   if (event.stage === "pending") return `${event.action}: sent ${event.hash}, waiting to be mined…`;
   if (event.stage === "confirming") return `${event.action}: confirming ${event.confirmations}/${event.required}`;
   return `${event.action}: confirmed in block ${event.receipt.blockNumber}`;
