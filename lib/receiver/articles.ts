@@ -5,6 +5,9 @@ import type { Receiver } from "./context";
 
 /** A published article by slug; drafts do not exist for readers. */
 export async function findPublishedArticle(receiver: Receiver, slug: string): Promise<Article | null> {
+  // A path can spell a NUL (`/articles/a%00b`), which no stored slug holds: PostgreSQL text
+  // cannot, and querying with one fails (22021) and would answer a 500 instead of a 404.
+  if (slug.includes("\u0000")) return null;
   const article = await receiver.db.article.findUnique({ where: { slug } });
   return article?.published ? article : null;
 }
