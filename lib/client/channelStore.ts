@@ -71,14 +71,14 @@ export type ChannelFilter = Partial<Pick<ChannelRecord, "chainId" | "contract" |
 const CHANNEL_PREFIX = "channel.";
 const SESSION_KEY_PREFIX = "sessionkey.";
 
-/** A channel's storage key: unique per chain, deployment and channel identity. */
+/**
+ * A channel's storage key: unique per chain, deployment and channel identity.
+ *
+ * @example
+ * channelKey(record) // "channel.31337.0xe7f1….0x3c44….0x7099….5"
+ */
 export function channelKey(record: Pick<ChannelRecord, "chainId" | "contract" | "sender" | "receiver" | "openBlock">): string {
   return [CHANNEL_PREFIX + record.chainId, record.contract, record.sender, record.receiver, record.openBlock].join(".").toLowerCase();
-}
-
-/** Same channel (identity, chain and deployment)? Addresses compare case-insensitively. */
-export function sameChannel(a: Parameters<typeof channelKey>[0], b: Parameters<typeof channelKey>[0]): boolean {
-  return channelKey(a) === channelKey(b);
 }
 
 /**
@@ -88,6 +88,11 @@ export function sameChannel(a: Parameters<typeof channelKey>[0], b: Parameters<t
  */
 export type ChannelStore = ReturnType<typeof createChannelStore>;
 
+/**
+ * @example
+ * const store = createChannelStore(createMemoryStorage())
+ * const open = await store.list({ origin: "http://localhost:3000", status: "open" })
+ */
 export function createChannelStore(storage: ClientStorage, { warn = console.warn }: { warn?: (message: string) => void } = {}) {
   async function read(key: string): Promise<ChannelRecord | undefined> {
     const text = await storage.get(key);

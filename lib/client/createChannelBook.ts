@@ -61,6 +61,11 @@ function worst(chain: ChannelStatus, server: ServerChannel["status"] | undefined
  *
  * The book trusts the chain; it believes the server only about things the server could not
  * fake: a balance proof whose signature verifies, or a refusal to accept more proofs.
+ *
+ * @example
+ * const book = createChannelBook({ chain, store, fetch, policy })
+ * const channel = await book.select(site, price) // found, recovered or opened
+ * const { payment } = await book.sign(channel, channel.balance + price)
  */
 export function createChannelBook(deps: {
   chain: ChannelChain;

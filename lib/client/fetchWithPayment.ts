@@ -75,6 +75,8 @@ function refine(request: PaymentRequestResponse, payment: Payment | undefined, c
  * @throws {BudgetExceededError} before signing anything over budget.
  * @throws {PaymentRefusedError} when the server still refuses after the remedies above.
  * @throws {UntrustedServerProofError} when the server's stored proof does not verify.
+ * @example
+ * const { response, receipt } = await fetchWithPayment(context, "http://localhost:3000/articles/hello")
  */
 export async function fetchWithPayment(ctx: PaymentContext, input: string | URL, init: RequestInit = {}): Promise<PaidResponse> {
   const url = new URL(String(input));

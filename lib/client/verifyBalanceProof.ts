@@ -5,8 +5,12 @@ import { balanceProofTypedData, type ChannelId } from "../protocol/typedData";
 export type ChannelDomain = { chainId: number; verifyingContract: Address };
 
 /**
- * Who signed typed data a balance proof, or `undefined` when the signature does not recover at all
+ * Who signed some EIP-712 typed data (a balance proof, a closing commitment), or `undefined` when
+ * the signature does not recover at all
  * (malformed bytes, an invalid curve point).
+ *
+ * @example
+ * const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, 30n), signature })
  */
 export async function recoverSigner(typedData: Parameters<typeof recoverTypedDataAddress>[0]): Promise<Address | undefined> {
   try {

@@ -49,6 +49,8 @@ const explanations: Record<string, string> = {
  * before any gas is spent or a wallet prompt is shown.
  *
  * @throws {ChainTransactionError} with the contract's error name when it reverts.
+ * @example
+ * const receipt = await sendContractTransaction(clients, { action: "topUp", address: manager, abi, functionName: "topUp", args: [receiver, openBlock, amount] })
  */
 export async function sendContractTransaction(
   clients: ViemClients,
@@ -85,7 +87,12 @@ export async function sendContractTransaction(
   }
 }
 
-/** A viem error as a {@link ChainTransactionError} naming the contract's custom error, if any. */
+/**
+ * A viem error as a {@link ChainTransactionError} naming the contract's custom error, if any.
+ *
+ * @example
+ * try { await simulate() } catch (error) { throw toChainTransactionError("settle", error) }
+ */
 export function toChainTransactionError(action: string, error: unknown): ChainTransactionError {
   if (error instanceof BaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);

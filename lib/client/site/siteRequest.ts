@@ -12,6 +12,9 @@ export type Problem = { type?: string | undefined; title?: string | undefined; d
 /**
  * Reads a response's problem details, when its body is one (or JSON with a `detail`). Never
  * throws: an unreadable body just gives no details. Consumes the body.
+ *
+ * @example
+ * if (!response.ok) console.error((await readProblem(response)).detail)
  */
 export async function readProblem(response: Response): Promise<Problem> {
   const type = response.headers.get("content-type") ?? "";
@@ -66,7 +69,13 @@ export async function requestJson<Schema extends z.ZodType>(
   return decoded.value;
 }
 
-/** `origin` + `path`, refusing anything that would leave the origin (a server-given path). */
+/**
+ * `origin` + `path`, refusing anything that would leave the origin (a server-given path).
+ *
+ * @example
+ * siteUrl("http://localhost:3000", "/api/articles") // "http://localhost:3000/api/articles"
+ * siteUrl("http://localhost:3000", "//evil.example/x") // TypeError
+ */
 export function siteUrl(origin: string, path: string): string {
   const url = new URL(path, origin);
   if (url.origin !== new URL(origin).origin) throw new TypeError(`${path} is not a path on ${origin}`);

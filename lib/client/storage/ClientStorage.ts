@@ -21,7 +21,13 @@ export interface ClientStorage {
 /** What a storage key may look like; adapters call {@link assertStorageKey} before using one. */
 export const STORAGE_KEY_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
 
-/** Throws a TypeError for a key outside {@link STORAGE_KEY_PATTERN}: a bug in the caller. */
+/**
+ * Throws a TypeError for a key outside {@link STORAGE_KEY_PATTERN}: a bug in the caller.
+ *
+ * @example
+ * assertStorageKey("channel.31337.0xabc") // fine
+ * assertStorageKey("../escape") // TypeError
+ */
 export function assertStorageKey(key: string): void {
   if (!STORAGE_KEY_PATTERN.test(key)) throw new TypeError(`storage key ${JSON.stringify(key)} must match ${STORAGE_KEY_PATTERN}`);
 }

@@ -7,7 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { assertStorageKey, type ClientStorage } from "./ClientStorage";
 
-/** `~/.tollgate`: the CLI's default state directory. */
+/**
+ * `~/.tollgate`: the CLI's default state directory.
+ *
+ * @example
+ * createFileStorage(defaultStateDirectory())
+ */
 export function defaultStateDirectory(): string {
   return path.join(os.homedir(), ".tollgate");
 }
