@@ -3,6 +3,7 @@
  * headers and the 402's terms, each checked the same way in every suite.
  */
 import assert from "node:assert/strict";
+import http from "node:http";
 import type { Address } from "viem";
 import { PROBLEM_TYPE_PREFIX } from "../../lib/protocol/errors";
 import { RdnHeader, type RdnErrorHeaderName } from "../../lib/protocol/headers";
@@ -17,6 +18,35 @@ export type Answer = { status: number; headers: Headers; text: string; url: stri
 export async function send(site: { url: string }, path: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(`${site.url}${path}`, { signal: AbortSignal.timeout(20_000), ...init });
   return { status: response.status, headers: response.headers, text: await response.text(), url: response.url };
+}
+
+/**
+ * Sends `path` exactly as given (fetch would normalise `/a/../b`, `//b`, `/./b`), with any
+ * method and headers, and reads the answer. Does not follow redirects.
+ */
+export function sendRaw(
+  site: { url: string },
+  path: string,
+  { method = "GET", headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  const { hostname, port } = new URL(site.url);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: hostname, port, path, method, headers, timeout: 20_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const one of [value ?? []].flat()) answerHeaders.append(name, one);
+        }
+        resolve({ status: response.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString("utf8"), url: `${site.url}${path}` });
+      });
+      response.on("error", reject);
+    });
+    request.on("timeout", () => request.destroy(new Error(`no answer to ${method} ${path}`)));
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 export const getJson = (site: { url: string }, path: string, headers: Record<string, string> = {}) =>
