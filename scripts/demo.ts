@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { recordDeployment } from "./deploy/deployContracts";
 import { ensureBuild } from "./lib/build";
-import { deployLocal, startLocalChain } from "./lib/localChain";
+import { DEMO_READERS, deployLocal, fundReaders, startLocalChain } from "./lib/localChain";
 import { bin, portAnswers, root, start, stopAll, waitFor } from "./lib/processes";
 
 // PORT, CHAIN_PORT and DEMO_DB_FILE let a second demo (or the demo's own test) run beside one.
@@ -27,6 +27,7 @@ try {
   console.log(`▸ Deploying the contracts to ${chain.url}`);
   const deployment = await deployLocal(chain.url);
   process.env.RPC_URL = chain.url;
+  await fundReaders(chain.url, deployment, DEMO_READERS);
   await recordDeployment(deployment);
   run(process.execPath, ["--import", "tsx", "scripts/generate-abis.ts"]);
 

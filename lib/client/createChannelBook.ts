@@ -11,7 +11,7 @@ import { ChannelUnavailableError, TokenBalanceTooLowError, UntrustedServerProofE
 import { mergeChannelState, type OnChainChannel } from "./mergeChannelState";
 import { fetchServerChannels, type ServerChannel } from "./site/fetchServerChannels";
 import type { FetchFunction } from "./site/siteRequest";
-import { verifyBalanceProof } from "./verifyBalanceProof";
+import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
 /**
  * Where and how a site takes payments: its origin (for the channel API) and the terms every

@@ -10,7 +10,7 @@ export type { ChannelRecord, ChannelStatus } from "./channelStore";
 export type { Site } from "./createChannelBook";
 export { createBudget, type Budget, type BudgetLimits, type BudgetReservation } from "./createBudget";
 export { mergeChannelState, type OnChainChannel, type BalanceClaim } from "./mergeChannelState";
-export { verifyBalanceProof, type ChannelDomain } from "./verifyBalanceProof";
+export { verifyBalanceProof, type ChannelDomain } from "../protocol/verifyBalanceProof";
 export { verifyClosingSignature } from "./verifyClosingSignature";
 export { createViemChannelChain, type CreateViemChannelChainParameters } from "./chain/createViemChannelChain";
 export type { ChannelChain, TransactionAction, TransactionEvent, OpenMethod } from "./chain/ChannelChain";

@@ -1,6 +1,6 @@
 import { isAddressEqual, type Address, type Hex } from "viem";
 import { closingCommitmentTypedData, type ChannelId } from "../protocol/typedData";
-import { recoverSigner, type ChannelDomain } from "./verifyBalanceProof";
+import { recoverSigner, type ChannelDomain } from "../protocol/verifyBalanceProof";
 
 /**
  * Checks that `signature` is the receiver's closing commitment to `closingBalance` for

@@ -16,7 +16,7 @@ import type { Receipt } from "../protocol/receipt";
 import type { StoredProof } from "../protocol/errors";
 import { channelDelegate, channelId, findChannel, loadChannel, refreshDeposit } from "./channels";
 import type { Receiver } from "./context";
-import { verifyBalanceProof } from "./verifyBalanceProof";
+import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
 /** What the gate may serve after a proof was accepted: the purchase is durably stored first. */
 export type Acceptance = { charged: boolean; receipt: Receipt };
@@ -45,9 +45,11 @@ export async function acceptPayment(
 ): Promise<Acceptance> {
   const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
   const channel = await loadChannel(receiver, id);
-  const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
-  const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel));
-  if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, stored: stored(channel), signer: proof.signer });
+  if (!isStoredProof(channel, payment)) {
+    const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
+    const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel));
+    if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, stored: stored(channel), signer: proof.signer });
+  }
 
   const bought = await alreadyBought(receiver, channel, article, payment.balance);
   if (bought) return bought;
@@ -102,6 +104,18 @@ export async function acceptPayment(
   const retried = await alreadyBought(receiver, now, article, payment.balance);
   if (retried) return retried;
   throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
+}
+
+/**
+ * Whether `payment` is the channel's stored proof, byte for byte. That proof was verified when
+ * it was stored (this module is the only writer of a channel's balance and signature, and writes
+ * them together), against what a row cannot change: the domain and the channel's identity (the
+ * row's key) and its delegate (fixed when the channel was opened). So it needs no second
+ * signature recovery, the costliest step of a re-read (docs/benchmarks.md). A writer that ever
+ * stores a signature it did not verify for the stored balance must drop this shortcut.
+ */
+function isStoredProof(row: Channel, payment: Payment): boolean {
+  return row.balanceSignature !== null && row.balanceSignature === payment.balanceSignature.toLowerCase() && fromDbAmount(row.balance) === payment.balance;
 }
 
 /** A purchase of `article` on this channel, when the offered proof is not newer than it. */

@@ -6,7 +6,7 @@ import { ChannelNotFoundError, ChannelStateConflictError, InvalidBalanceProofErr
 import { closingCommitmentTypedData } from "../protocol/typedData";
 import { channelDelegate, findChannel } from "./channels";
 import type { Receiver } from "./context";
-import { verifyBalanceProof } from "./verifyBalanceProof";
+import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
 /**
  * Signs the receiver's closing commitment for a channel at the last balance it accepted, once per

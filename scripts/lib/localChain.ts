@@ -1,6 +1,7 @@
 /** A Hardhat node on 127.0.0.1 with the contracts deployed: the demo's and the tests' chain. */
-import { createPublicClient, createWalletClient, http, type Address } from "viem";
+import { createPublicClient, createWalletClient, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { hardhat } from "viem/chains";
 import type { Deployment } from "../../lib/chain/deployment";
 import { deployContracts } from "../deploy/deployContracts";
@@ -36,4 +37,17 @@ export async function deployLocal(url: string, { challengePeriod = 120, quiet = 
   return deployContracts(wallet, client, { challengePeriod, confirmations: 1, quiet });
 }
 
-export type { Address };
+/** Hardhat development accounts that the demo gives tokens to: #2 for the CLI, #3 for the dev wallet. */
+export const DEMO_READERS = [2, 3] as const;
+
+/** Takes `amount` tokens from the faucet for each of `indices` (the faucet pays its caller). */
+export async function fundReaders(url: string, deployment: Deployment, indices: readonly number[], amount = 1000n * 10n ** 18n) {
+  const chain = { ...hardhat, rpcUrls: { default: { http: [url] } } };
+  const client = createPublicClient({ chain, transport: http(url) });
+  for (const index of indices) {
+    const wallet = createWalletClient({ account: devAccount(index), chain, transport: http(url) });
+    const hash = await wallet.writeContract({ address: deployment.token, abi: tollgateTokenAbi, functionName: "faucet", args: [amount] });
+    await client.waitForTransactionReceipt({ hash });
+  }
+}
+

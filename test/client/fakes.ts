@@ -8,7 +8,7 @@ import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { ChannelChain, TransactionEvent } from "../../lib/client/chain/ChannelChain";
 import type { OnChainChannel } from "../../lib/client/mergeChannelState";
-import { verifyBalanceProof } from "../../lib/client/verifyBalanceProof";
+import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
 import { verifyClosingSignature } from "../../lib/client/verifyClosingSignature";
 import {
   ChannelNotFoundError,

@@ -8,7 +8,7 @@
  * without earlier runs' channels or purchases changing what it sees.
  */
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { createPublicClient, createWalletClient, http, parseEther, type Address, type PrivateKeyAccount, type PublicClient } from "viem";
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
@@ -24,10 +24,15 @@ import {
 } from "../../lib/client";
 import { fetchServerChannels } from "../../lib/client/site/fetchServerChannels";
 import type { ClientStorage } from "../../lib/client/storage/ClientStorage";
+import { seedArticles } from "../../scripts/db/seed";
+import { createTestDatabase } from "../db/databases";
+import { startSite, startTestChain } from "../helpers/localSite";
 
-const SITE = process.env.TOLLGATE_E2E_URL;
-const RPC = process.env.TOLLGATE_E2E_RPC || "http://127.0.0.1:8545";
-const skip = SITE ? false : "TOLLGATE_E2E_URL is not set: point it at a running Tollgate site (next start) on a Hardhat node to run the SDK end-to-end suite";
+// Against a site of your own when TOLLGATE_E2E_URL is set; otherwise against one this suite
+// starts: a fresh Hardhat node and `next start` on a fresh, seeded SQLite database.
+let SITE = process.env.TOLLGATE_E2E_URL;
+let RPC = process.env.TOLLGATE_E2E_RPC || "http://127.0.0.1:8545";
+let ownSite: { stop(): Promise<void> } | undefined;
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const funder = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 19 });
@@ -78,8 +83,18 @@ const serverBalance = async (sender: Address, openBlock: bigint) => {
   return channels.find((c) => c.openBlock === openBlock)?.balance;
 };
 
-describe("the SDK against a real Tollgate site", { skip, timeout: 300_000 }, () => {
+describe("the SDK against a real Tollgate site", { timeout: 300_000 }, () => {
+  after(async () => ownSite?.stop());
   before(async () => {
+    if (!SITE) {
+      const chain = await startTestChain();
+      const database = await createTestDatabase("sqlite");
+      await seedArticles(database.db);
+      const site = await startSite({ databaseUrl: database.url, chain });
+      ownSite = { stop: async () => (await site.stop(), chain.stop(), await database.dispose()) };
+      SITE = site.url;
+      RPC = chain.url;
+    }
     origin = new URL(SITE!).origin;
     publicClient = createPublicClient({ transport: http(RPC) });
     catalog = await fetchCatalog((i, init) => fetch(i, init), origin);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -37,6 +37,16 @@ it("npm run demo starts the chain, deploys, seeds and serves the site, and print
     assert.ok(catalog.articles.some((a: { price: string }) => a.price === "0"), "some are free");
     assert.ok(catalog.articles.some((a: { price: string }) => a.price !== "0"), "some are priced");
     assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 200);
+
+    // The command the demo prints buys the article, from the pre-funded development account.
+    const command = /npm run tollgate -- (get \S+)/.exec(output)![1]!.split(" ");
+    const cli = spawnSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...command, "--rpc-url", `http://127.0.0.1:${chainPort}`, "--state", path.join(dir, "cli")], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /A channel starts with a deposit/);
   } finally {
     process.kill(-demo.pid!, "SIGTERM");
     await new Promise((resolve) => (demo.exitCode === null ? demo.on("exit", resolve) : resolve(null)));

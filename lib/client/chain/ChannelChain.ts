@@ -3,7 +3,7 @@ import type { TransactionProgress } from "../../chain/waitForTransaction";
 import type { TokenUnit } from "../../protocol/amounts";
 import type { ChannelId } from "../../protocol/typedData";
 import type { OnChainChannel } from "../mergeChannelState";
-import type { ChannelDomain } from "../verifyBalanceProof";
+import type { ChannelDomain } from "../../protocol/verifyBalanceProof";
 
 /** The transactions the client sends. */
 export type TransactionAction =

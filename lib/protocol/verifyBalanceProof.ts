@@ -1,0 +1,51 @@
+import { hexToBigInt, isAddressEqual, parseSignature, recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { balanceProofTypedData, type ChannelId } from "./typedData";
+
+/** The EIP-712 domain's variable part: the chain and the channel manager. */
+export type ChannelDomain = { chainId: number; verifyingContract: Address };
+
+/**
+ * Half the order of secp256k1. The contract (OpenZeppelin's ECDSA) refuses signatures with a
+ * larger `s`, the malleable twins of valid ones, and any `v` but 27 or 28. Whoever accepts a
+ * signature off chain must refuse the same ones, or it holds a proof it can never redeem.
+ */
+const HALF_CURVE_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+/**
+ * Who signed some EIP-712 typed data (a balance proof, a closing commitment), or `undefined`
+ * when the signature is malformed, malleable, or does not recover: the signatures the contract
+ * would refuse.
+ *
+ * @example
+ * const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, 30n), signature })
+ */
+export async function recoverSigner(typedData: Parameters<typeof recoverTypedDataAddress>[0]): Promise<Address | undefined> {
+  try {
+    const { s, v } = parseSignature(typedData.signature as Hex);
+    if (hexToBigInt(s) > HALF_CURVE_ORDER || (v !== 27n && v !== 28n)) return undefined;
+    return await recoverTypedDataAddress(typedData);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `signature` is a balance proof of `balance` for `channel` by its sender or its
+ * delegate, in a form the contract accepts: what the receiver checks before accepting a payment,
+ * and what a client checks before adopting a balance a server claims. Returns the signer either
+ * way, so a refusal can name it.
+ *
+ * @example
+ * const { valid, signer } = await verifyBalanceProof(domain, channel, 30n, signature, delegate)
+ */
+export async function verifyBalanceProof(
+  domain: ChannelDomain,
+  channel: ChannelId,
+  balance: bigint,
+  signature: Hex,
+  delegate?: Address | null,
+): Promise<{ valid: boolean; signer: Address | undefined }> {
+  const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, balance), signature });
+  const valid = signer !== undefined && (isAddressEqual(signer, channel.sender) || (!!delegate && isAddressEqual(signer, delegate)));
+  return { valid, signer };
+}

@@ -1,0 +1,210 @@
+/**
+ * What each step of a paid read costs on its own: the receiver's real functions, one call at a
+ * time on an idle event loop, against a fresh SQLite database in its default rollback-journal
+ * mode and in WAL mode. A companion to `npm run bench`, which measures whole requests under load;
+ * this says which step the difference between a free and a paid request is made of.
+ *
+ * Run (lib/receiver is server-only, hence the condition):
+ *   node --conditions=react-server --import tsx scripts/bench/components.ts [calls per step, default 300]
+ */
+import { readdirSync, readlinkSync } from "node:fs";
+import type { Client, Config, Transaction, TransactionMode } from "@libsql/client";
+import { PrismaLibSql } from "@prisma/adapter-libsql";
+import { hashTypedData, recoverPublicKey, type PublicClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+import { toDbAmount } from "../../lib/db/amount";
+import { toDbAddress } from "../../lib/db/hex";
+import type { Article, Db } from "../../lib/db/Db";
+import type { Payment } from "../../lib/protocol/payment";
+import { PrismaClient as SqliteClient } from "../../prisma/generated/sqlite/client";
+import { balanceProofTypedData } from "../../lib/protocol/typedData";
+import { acceptPayment } from "../../lib/receiver/acceptPayment";
+import { findPublishedArticle } from "../../lib/receiver/articles";
+import { findChannel } from "../../lib/receiver/channels";
+import type { Receiver } from "../../lib/receiver/context";
+import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
+import { createTestDatabase } from "../../test/db/databases";
+import { devAccount } from "../lib/localChain";
+
+const CALLS = Number(process.argv[2] ?? 300);
+const PRICE = 10n ** 15n;
+const CHAIN_ID = 31337;
+const MANAGER = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
+const sender = devAccount(2);
+const receiverAccount = devAccount(1);
+const domain = { chainId: CHAIN_ID, verifyingContract: MANAGER };
+const channelAt = (openBlock: bigint) => ({ sender: sender.address, receiver: receiverAccount.address, openBlock });
+
+type Row = { step: string; meanMs: number; p50Ms: number };
+const rows: Row[] = [];
+
+/** Times `calls` sequential calls of `run(i)`, after a few untimed ones to warm the JIT. */
+async function time(step: string, calls: number, run: (i: number) => Promise<unknown> | unknown, warm = 20): Promise<void> {
+  for (let i = 0; i < Math.min(warm, calls); i++) await run(i);
+  const samples: number[] = [];
+  for (let i = warm; i < calls + warm; i++) {
+    const start = performance.now();
+    await run(i);
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  rows.push({ step, meanMs: samples.reduce((a, b) => a + b, 0) / samples.length, p50Ms: samples[Math.floor(samples.length / 2)] });
+}
+
+async function sign(openBlock: bigint, count: number): Promise<Payment[]> {
+  const id = channelAt(openBlock);
+  const payments: Payment[] = [];
+  for (let k = 1; k <= count; k++) {
+    const balance = BigInt(k) * PRICE;
+    payments.push({ ...id, balance, balanceSignature: await sender.signTypedData(balanceProofTypedData(domain, id, balance)) });
+  }
+  return payments;
+}
+
+/** Open file descriptors of this process on `file` (each SQLite connection holds one). */
+function descriptorsOn(file: string): number {
+  return readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+// --- Signature verification: no I/O, the same in every mode ---------------------------------
+const total = CALLS + 20;
+const proofs = await sign(1n, total);
+await time("verifyBalanceProof (hash + recover + compare)", CALLS, (i) =>
+  verifyBalanceProof(domain, channelAt(1n), proofs[i].balance, proofs[i].balanceSignature, null),
+);
+const hashes = proofs.map((p) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), p.balance)));
+await time("  EIP-712 hash (viem hashTypedData)", CALLS, (i) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
+await time("  secp256k1 recovery (viem → @noble/curves)", CALLS, (i) => recoverPublicKey({ hash: hashes[i], signature: proofs[i].balanceSignature }));
+
+/**
+ * PROTOTYPE of a proposed lib/db change, used only here to measure it: a libsql adapter whose
+ * interactive transactions run on the client's one connection. @libsql/client hands its
+ * connection to each `transaction()` and opens a new one for whatever comes next, and never
+ * closes the one it handed over (libsql-client-ts#350, libsql-js#230): one more SQLite
+ * connection, cold schema and page cache, per transaction, held until garbage collection.
+ * Sharing the connection is safe under Prisma's adapter, which holds its lock from
+ * `startTransaction` to commit or rollback, so no other statement can interleave.
+ */
+class SharedConnectionLibSql extends PrismaLibSql {
+  override createClient(config: Config): Client {
+    const client = super.createClient(config);
+    const begin: Record<TransactionMode, string> = { deferred: "BEGIN DEFERRED", write: "BEGIN IMMEDIATE", read: "BEGIN DEFERRED" };
+    const transaction = async (mode: TransactionMode = "write"): Promise<Transaction> => {
+      await client.execute(begin[mode]);
+      let open = true;
+      const end = async (sql: string) => {
+        if (!open) return;
+        open = false;
+        await client.execute(sql);
+      };
+      return {
+        execute: (stmt: Parameters<Client["execute"]>[0]) => client.execute(stmt),
+        batch: (stmts: Parameters<Client["batch"]>[0]) => client.batch(stmts),
+        executeMultiple: (sql: string) => client.executeMultiple(sql),
+        commit: () => end("COMMIT"),
+        rollback: () => end("ROLLBACK"),
+        close: () => void end("ROLLBACK"),
+        get closed() {
+          return !open;
+        },
+      } as unknown as Transaction;
+    };
+    return new Proxy(client, {
+      get: (target, key) => {
+        if (key === "transaction") return transaction;
+        const value = Reflect.get(target, key, target);
+        // Sqlite3Client keeps its connection in private fields: call its methods on itself.
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  }
+}
+
+// --- The store: Prisma over libsql, per journal mode and connection handling --------------------
+const variants = [
+  { mode: "rollback journal (default)", wal: false, shared: false },
+  { mode: "WAL", wal: true, shared: false },
+  { mode: "shared-connection transactions", wal: false, shared: true },
+  { mode: "WAL + shared-connection transactions", wal: true, shared: true },
+];
+for (const { mode, wal, shared } of variants) {
+  await using database = await createTestDatabase("sqlite");
+  const file = database.url.replace(/^file:/, "");
+  if (wal) await database.db.$queryRaw`PRAGMA journal_mode=WAL`;
+  const db: Db = shared ? new SqliteClient({ adapter: new SharedConnectionLibSql({ url: database.url, intMode: "bigint" }) }) : database.db;
+  const receiver: Receiver = {
+    db,
+    // Never reached: every channel row exists and every proof is within the deposit.
+    chain: undefined as unknown as PublicClient,
+    config: {
+      rpcUrl: "http://127.0.0.1:1",
+      chainId: CHAIN_ID,
+      receiver: receiverAccount as unknown as PrivateKeyAccount,
+      channelManager: MANAGER,
+      token: MANAGER,
+      confirmations: 1,
+    },
+  };
+  const articles: Article[] = [];
+  for (let k = 0; k < total * 2; k++) {
+    articles.push(
+      await db.article.create({
+        data: { slug: `a-${k}`, title: "t", teaser: "t", body: "b", price: toDbAmount(PRICE), published: true },
+      }),
+    );
+  }
+  const channelRow = (openBlock: bigint) =>
+    db.channel.create({
+      data: {
+        chainId: CHAIN_ID,
+        contract: toDbAddress(MANAGER),
+        sender: toDbAddress(sender.address),
+        receiver: toDbAddress(receiverAccount.address),
+        openBlock,
+        deposit: toDbAmount(10n ** 21n),
+        confirmed: true,
+      },
+    });
+  const paying = await channelRow(1n);
+  const writing = await channelRow(2n);
+  const label = (step: string) => `${step} [${mode}]`;
+
+  await time(label("article by slug (findPublishedArticle)"), CALLS, (i) => findPublishedArticle(receiver, `a-${i}`));
+  await time(label("channel by key (findChannel)"), CALLS, () => findChannel(receiver, channelAt(1n)));
+  await time(label("purchase by channel+article (re-read lookup)"), CALLS, (i) =>
+    db.purchase.findUnique({ where: { channelId_articleId: { channelId: paying.id, articleId: articles[i].id } }, select: { id: true } }),
+  );
+
+  // The acceptance transaction exactly as acceptPayment writes it, on its own.
+  const fdsBefore = descriptorsOn(file);
+  let version = 0;
+  await time(label("acceptance transaction (update channel + insert purchase)"), CALLS, async (i) => {
+    await db.$transaction(async (tx) => {
+      await tx.channel.updateMany({
+        where: { id: writing.id, version, status: "open" },
+        data: { balance: toDbAmount(BigInt(i + 1) * PRICE), balanceSignature: proofs[i].balanceSignature.toLowerCase(), version: { increment: 1 } },
+      });
+      await tx.purchase.create({
+        data: { channelId: writing.id, articleId: articles[total + i].id, amount: toDbAmount(PRICE), balance: toDbAmount(PRICE), signature: proofs[i].balanceSignature.toLowerCase() },
+      });
+    });
+    version++;
+  });
+  const fdsAfter = descriptorsOn(file);
+
+  // The receiver's whole rule for a fresh proof and for a re-read, chain untouched.
+  await time(label("acceptPayment, fresh proof (lookup + verify + transaction)"), CALLS, (i) => acceptPayment(receiver, articles[i], proofs[i]));
+  await time(label("acceptPayment, re-read with the latest proof"), CALLS, (i) => acceptPayment(receiver, articles[i % 50], proofs[CALLS + 19]));
+  console.log(`[${mode}] descriptors open on the database: ${fdsBefore} before the transactions, ${fdsAfter} after ${CALLS + 20}`);
+  if (shared) await db.$disconnect();
+}
+
+const width = Math.max(...rows.map((r) => r.step.length));
+console.log(`\n${"step".padEnd(width)}  mean ms  p50 ms`);
+for (const row of rows) console.log(`${row.step.padEnd(width)}  ${row.meanMs.toFixed(3).padStart(7)}  ${row.p50Ms.toFixed(3).padStart(6)}`);
