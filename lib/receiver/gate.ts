@@ -1,5 +1,5 @@
 import "server-only";
-import { HttpRequestError, TimeoutError } from "viem";
+import { isChainUnreachable } from "../chain/isChainUnreachable";
 import type { Article } from "../db/Db";
 import { fromDbAmount } from "../db/amount";
 import { PaymentRequiredError, ServiceUnavailableError, isTollgateError, type TollgateError } from "../protocol/errors";
@@ -64,7 +64,7 @@ async function unavailableOnOutage<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof HttpRequestError || error instanceof TimeoutError) {
+    if (isChainUnreachable(error)) {
       throw new ServiceUnavailableError({ dependency: "chain", retryAfterSeconds: 5, cause: error });
     }
     throw error;
