@@ -1,4 +1,4 @@
-import { BaseError, ContractFunctionRevertedError, type Address, type PublicClient } from "viem";
+import type { Address, BaseError, ContractFunctionRevertedError, PublicClient } from "viem";
 import type { ChannelId } from "../protocol/typedData";
 import { channelManagerAbi } from "./abis.generated";
 
@@ -52,8 +52,14 @@ export async function readChannel(
   }
 }
 
+/**
+ * Whether `error` is the contract's custom error `name`. Matched by the errors' names, not by
+ * `instanceof`: Next.js bundles viem once for proxy.ts and again for the route handlers, and the
+ * process-wide client (lib/chain/clients.ts) is made by whichever runs first, so the errors it
+ * throws need not be instances of this module's copy of viem's classes.
+ */
 function isRevert(error: unknown, name: string): boolean {
-  if (!(error instanceof BaseError)) return false;
-  const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
-  return revert instanceof ContractFunctionRevertedError && revert.data?.errorName === name;
+  if (!(error instanceof Error) || typeof (error as BaseError).walk !== "function") return false;
+  const revert = (error as BaseError).walk((e) => (e as Error | undefined)?.name === "ContractFunctionRevertedError");
+  return (revert as ContractFunctionRevertedError | null)?.data?.errorName === name;
 }
