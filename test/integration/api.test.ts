@@ -1,0 +1,289 @@
+// The route handlers under app/api against a real site: the catalog, what the receiver knows of
+// a channel, the closing signature (checked with viem and then spent on chain in
+// cooperativeClose), and the publisher's stats. On SQLite and PostgreSQL.
+import assert from "node:assert/strict";
+import { after, before, it } from "node:test";
+import { getAddress, parseEther, recoverTypedDataAddress, type Hex } from "viem";
+import { channelManagerAbi } from "../../lib/chain/abis.generated";
+import { fromDbAmount } from "../../lib/db/amount";
+import { RdnHeader } from "../../lib/protocol/headers";
+import { closingCommitmentTypedData } from "../../lib/protocol/typedData";
+import { devAccount } from "../../scripts/lib/localChain";
+import { describeEachDatabase } from "../db/databases";
+import { seedArticles, teaserOf } from "../helpers/articles";
+import { mine, tokenBalance } from "../helpers/chain";
+import { assertProblem, getJson, jsonOf, send } from "../helpers/http";
+import { assertNothingStored, channelRow, readBooks } from "../helpers/ledger";
+import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
+import { chainClients, domainOf, openChannel, programHeaders, RECEIVER, type TestChannel } from "../helpers/reader";
+
+const PRICE = parseEther("0.01");
+const articles = [
+  { slug: "alpha", price: PRICE },
+  { slug: "beta", price: 2n * PRICE },
+  { slug: "free", price: 0n },
+  { slug: "draft", price: PRICE, published: false },
+];
+
+let chain: TestChain;
+before(async () => (chain = await startTestChain()));
+after(() => chain?.stop());
+
+describeEachDatabase("the channel and catalog APIs", (database) => {
+  let site: TestSite;
+  before(async () => {
+    await seedArticles(database().db, articles);
+    site = await startSite({ databaseUrl: database().url, chain });
+  });
+  after(() => site?.stop());
+
+  /** A channel with alpha and beta bought: its stored balance is 3 × PRICE. */
+  async function channelWithPurchases(index: number, deposit = parseEther("1")): Promise<TestChannel> {
+    const channel = await openChannel(chain, index, { deposit });
+    for (const [slug, balance] of [["alpha", PRICE], ["beta", 3n * PRICE]] as const) {
+      const answer = await send(site, `/articles/${slug}`, { headers: programHeaders(await channel.sign(balance)) });
+      assert.equal(answer.status, 200, answer.text);
+    }
+    return channel;
+  }
+
+  const close = (channel: { sender: string; openBlock: bigint | string }, body: string) =>
+    send(site, `/api/channels/${channel.sender}/${channel.openBlock}/close`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+  const closeWith = (channel: TestChannel, balance: bigint, balanceSignature: Hex) =>
+    close(channel, JSON.stringify({ balance: balance.toString(), balanceSignature }));
+
+  it("GET /api/articles: the published catalog with prices and terms, never a body", async () => {
+    const answer = await getJson(site, "/api/articles");
+    assert.equal(answer.status, 200);
+    const catalog = jsonOf<{
+      chainId: number;
+      contract: string;
+      receiver: string;
+      token: { address: string };
+      articles: Record<string, unknown>[];
+    }>(answer);
+    assert.equal(catalog.chainId, chain.deployment.chainId);
+    assert.equal(catalog.contract, chain.deployment.channelManager);
+    assert.equal(catalog.receiver, RECEIVER);
+    assert.equal(catalog.token.address, chain.deployment.token);
+    const bySlug = Object.fromEntries(catalog.articles.map((a) => [a.slug, a]));
+    assert.deepEqual(Object.keys(bySlug).sort(), ["alpha", "beta", "free"]);
+    for (const { slug, price } of articles.filter((a) => a.published !== false)) {
+      assert.deepEqual(bySlug[slug], { slug, title: `Title of ${slug}`, teaser: teaserOf(slug), price: price.toString(), url: `/articles/${slug}` });
+    }
+  });
+
+  it("GET /api/channels/{sender}: the channels the receiver knows, with balances and what they bought", async () => {
+    const channel = await channelWithPurchases(2);
+    const row = await channelRow(database().db, channel);
+    for (const spelling of [channel.sender, channel.sender.toLowerCase()]) {
+      const answer = await getJson(site, `/api/channels/${spelling}`);
+      assert.equal(answer.status, 200, answer.text);
+      const { channels } = jsonOf<{ channels: Record<string, unknown>[] }>(answer);
+      const listed = channels.find((c) => c.openBlock === channel.openBlock.toString());
+      assert.deepEqual(listed, {
+        sender: channel.sender,
+        receiver: RECEIVER,
+        openBlock: channel.openBlock.toString(),
+        delegate: null,
+        deposit: parseEther("1").toString(),
+        balance: (3n * PRICE).toString(),
+        withdrawn: "0",
+        status: "open",
+        balanceSignature: row!.balanceSignature,
+        articles: ["alpha", "beta"],
+      });
+    }
+    const nobody = await getJson(site, `/api/channels/${devAccount(15).address}`);
+    assert.equal(nobody.status, 200);
+    assert.deepEqual(jsonOf(nobody), { channels: [] });
+  });
+
+  it("GET /api/channels/{sender}: 400 for a malformed address", async () => {
+    const sender = devAccount(2).address;
+    const wrongChecksum = sender.slice(0, 2) + sender.slice(2).replace(/[a-f]/, (c) => c.toUpperCase());
+    for (const bad of ["0x1234", "nonsense", sender.slice(2), `${sender}00`, wrongChecksum, "0x" + "g".repeat(40)]) {
+      assertProblem(await getJson(site, `/api/channels/${bad}`), { status: 400, type: "malformed-request" });
+      assertProblem(await getJson(site, `/api/channels/${bad}/1`), { status: 400, type: "malformed-request" });
+    }
+  });
+
+  it("GET /api/channels/{sender}/{openBlock}: one channel, also one the receiver only knows from the chain", async () => {
+    const known = await channelWithPurchases(3);
+    const answer = await getJson(site, `/api/channels/${known.sender}/${known.openBlock}`);
+    assert.equal(answer.status, 200, answer.text);
+    const described = jsonOf(answer);
+    assert.equal(described.balance, (3n * PRICE).toString());
+    assert.deepEqual(described.articles, ["alpha", "beta"]);
+
+    // Opened on chain, never used here: the receiver reads it from the chain and answers.
+    const unseen = await openChannel(chain, 4, { delegate: devAccount(16).address });
+    const fresh = jsonOf(await getJson(site, `/api/channels/${unseen.sender}/${unseen.openBlock}`));
+    assert.equal(fresh.balance, "0");
+    assert.equal(fresh.status, "open");
+    assert.equal(fresh.delegate, devAccount(16).address);
+    assert.equal(fresh.balanceSignature, null);
+    assert.deepEqual(fresh.articles, []);
+  });
+
+  it("GET /api/channels/{sender}/{openBlock}: 404 for an unknown channel, 400 for a malformed open block", async () => {
+    const sender = devAccount(5).address;
+    await mine(chain, 1);
+    const { db } = database();
+    const before = await readBooks(db);
+    for (const openBlock of ["1", "999999999", (2n ** 63n).toString(), (2n ** 64n - 1n).toString()]) {
+      const body = assertProblem(await getJson(site, `/api/channels/${sender}/${openBlock}`), {
+        status: 404,
+        type: "channel-not-found",
+        rdn: RdnHeader.nonexistingChannel,
+      });
+      assert.deepEqual(body.channel, { sender, receiver: RECEIVER, openBlock });
+    }
+    for (const openBlock of ["abc", "-1", "01", "1.5", "1e3", " 1", "0x10", (2n ** 64n).toString()]) {
+      assertProblem(await getJson(site, `/api/channels/${sender}/${encodeURIComponent(openBlock)}`), { status: 400, type: "malformed-request" });
+    }
+    await assertNothingStored(db, before);
+  });
+
+  it("POST …/close: a closing signature by the receiver that the contract accepts in cooperativeClose", async () => {
+    const deposit = parseEther("0.5");
+    const channel = await channelWithPurchases(6, deposit);
+    const balance = 3n * PRICE;
+    const proof = await channel.sign(balance);
+
+    const answer = await closeWith(channel, balance, proof.balanceSignature);
+    assert.equal(answer.status, 200, answer.text);
+    const { closingBalance, closingSignature } = jsonOf<{ closingBalance: string; closingSignature: Hex }>(answer);
+    assert.equal(closingBalance, balance.toString());
+    const signer = await recoverTypedDataAddress({ ...closingCommitmentTypedData(domainOf(chain), channel, balance), signature: closingSignature });
+    assert.equal(signer, getAddress(RECEIVER));
+
+    // Once per balance: asking again gets the same signature.
+    const again = await closeWith(channel, balance, proof.balanceSignature);
+    assert.equal(again.status, 200);
+    assert.equal(jsonOf(again).closingSignature, closingSignature);
+    assert.equal(await database().db.closingSignature.count({ where: { signature: closingSignature.toLowerCase() } }), 1);
+    assert.equal(jsonOf(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
+
+    // Anyone may submit both signatures; the contract pays the balance out and refunds the rest.
+    const manager = chain.deployment.channelManager;
+    const [receiverBefore, senderBefore, managerBefore] = await Promise.all([RECEIVER, channel.sender, manager].map((a) => tokenBalance(chain, a)));
+    const { client, wallet } = chainClients(chain, devAccount(19));
+    const hash = await wallet.writeContract({
+      address: manager,
+      abi: channelManagerAbi,
+      functionName: "cooperativeClose",
+      args: [channel.sender, RECEIVER, channel.openBlock, balance, proof.balanceSignature, closingSignature],
+    });
+    assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
+    assert.equal(await tokenBalance(chain, RECEIVER), receiverBefore + balance);
+    assert.equal(await tokenBalance(chain, channel.sender), senderBefore + deposit - balance);
+    assert.equal(await tokenBalance(chain, manager), managerBefore - deposit);
+  });
+
+  it("POST …/close: 400 for a body or path that is not a proof", async () => {
+    const channel = await channelWithPurchases(7);
+    const { db } = database();
+    const row = await channelRow(db, channel);
+    const signature = row!.balanceSignature!;
+    const balance = (3n * PRICE).toString();
+    const before = await readBooks(db);
+    const bodies = [
+      "",
+      "{",
+      "null",
+      "[]",
+      '"close"',
+      "42",
+      "{}",
+      JSON.stringify({ balance }),
+      JSON.stringify({ balanceSignature: signature }),
+      JSON.stringify({ balance: Number(balance), balanceSignature: signature }),
+      JSON.stringify({ balance: `0${balance}`, balanceSignature: signature }),
+      JSON.stringify({ balance: "-1", balanceSignature: signature }),
+      JSON.stringify({ balance: (2n ** 128n).toString(), balanceSignature: signature }),
+      JSON.stringify({ balance, balanceSignature: signature.slice(0, 100) }),
+      JSON.stringify({ balance, balanceSignature: signature.slice(2) }),
+      JSON.stringify({ balance, balanceSignature: null }),
+    ];
+    for (const body of bodies) assertProblem(await close(channel, body), { status: 400, type: "malformed-request" });
+    const good = JSON.stringify({ balance, balanceSignature: signature });
+    for (const path of [{ sender: "0x123", openBlock: channel.openBlock }, { sender: channel.sender, openBlock: "x" }, { sender: channel.sender, openBlock: "-1" }]) {
+      assertProblem(await close(path, good), { status: 400, type: "malformed-request" });
+    }
+    await assertNothingStored(db, before);
+  });
+
+  it("POST …/close: 402 for a proof of another balance or by another key, 404 for an unknown channel", async () => {
+    const channel = await channelWithPurchases(8);
+    const { db } = database();
+    const before = await readBooks(db);
+    const ahead = await channel.sign(4n * PRICE);
+    const stale = assertProblem(await closeWith(channel, ahead.balance, ahead.balanceSignature), {
+      status: 402,
+      type: "stale-balance-proof",
+      rdn: RdnHeader.invalidBalanceProof,
+    });
+    assert.equal((stale.stored as { balance: string }).balance, (3n * PRICE).toString());
+    const behind = await channel.sign(PRICE);
+    assertProblem(await closeWith(channel, behind.balance, behind.balanceSignature), { status: 402, type: "stale-balance-proof", rdn: RdnHeader.invalidBalanceProof });
+    const forged = await channel.sign(3n * PRICE, devAccount(9));
+    assertProblem(await closeWith(channel, forged.balance, forged.balanceSignature), { status: 402, type: "invalid-balance-proof", rdn: RdnHeader.invalidBalanceProof });
+
+    const unknown = { ...channel, openBlock: 1n };
+    const proof = await channel.sign(0n);
+    assertProblem(await close(unknown, JSON.stringify({ balance: "0", balanceSignature: proof.balanceSignature })), {
+      status: 404,
+      type: "channel-not-found",
+      rdn: RdnHeader.nonexistingChannel,
+    });
+    await assertNothingStored(db, before);
+    assert.equal((await channelRow(db, channel))!.status, "open");
+  });
+
+  it("POST …/close: 409 for a channel the sender is already closing on chain", async () => {
+    const channel = await openChannel(chain, 9);
+    const { client, wallet } = chainClients(chain, channel.account);
+    const hash = await wallet.writeContract({
+      address: chain.deployment.channelManager,
+      abi: channelManagerAbi,
+      functionName: "uncooperativeClose",
+      args: [RECEIVER, channel.openBlock, 0n],
+    });
+    await client.waitForTransactionReceipt({ hash });
+    assert.equal(jsonOf(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
+
+    const { db } = database();
+    const before = await readBooks(db);
+    const zero = await channel.sign(0n);
+    assertProblem(await closeWith(channel, 0n, zero.balanceSignature), { status: 409, type: "channel-state-conflict" });
+    // Nor does it take payments any more.
+    assertProblem(await send(site, "/articles/alpha", { headers: programHeaders(await channel.sign(PRICE)) }), {
+      status: 409,
+      type: "channel-state-conflict",
+    });
+    await assertNothingStored(db, before);
+  });
+
+  it("GET /api/stats: what readers paid and the channels by status, as the books say", async () => {
+    const { db } = database();
+    const answer = await getJson(site, "/api/stats");
+    assert.equal(answer.status, 200);
+    const channels = await db.channel.findMany();
+    const byStatus = (status: string) => channels.filter((c) => c.status === status).length;
+    assert.deepEqual(jsonOf(answer), {
+      earned: channels.reduce((sum, c) => sum + fromDbAmount(c.balance), 0n).toString(),
+      withdrawn: "0",
+      purchases: await db.purchase.count(),
+      channels: { open: byStatus("open"), closing: byStatus("closing"), settled: byStatus("settled") },
+    });
+    // This suite paid for two articles on each of five channels, and closed two.
+    assert.equal(jsonOf(answer).earned, (5n * 3n * PRICE).toString());
+    assert.equal(jsonOf(answer).purchases, 10);
+    assert.equal(byStatus("closing"), 2);
+  });
+});
