@@ -16,6 +16,7 @@ export { createViemChannelChain, type CreateViemChannelChainParameters } from ".
 export type { ChannelChain, TransactionAction, TransactionEvent, OpenMethod } from "./chain/ChannelChain";
 export type { ClientStorage } from "./storage/ClientStorage";
 export { createMemoryStorage } from "./storage/createMemoryStorage";
+export { createLocalStorage } from "./storage/createLocalStorage";
 export { fetchCatalog, type Catalog } from "./site/fetchCatalog";
 export {
   BudgetExceededError,
