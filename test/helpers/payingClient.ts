@@ -36,7 +36,14 @@ export async function buy(
   channel: TestChannel,
   article: { slug: string; price: bigint },
   book: Book,
-  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+  {
+    timeoutMs = 60_000,
+    inFlight = { count: 0 },
+  }: {
+    timeoutMs?: number;
+    /** Counts this client's requests between sending and the end of their answer. */
+    inFlight?: { count: number };
+  } = {},
 ): Promise<Bought> {
   const deadline = Date.now() + timeoutMs;
   let payment = await channel.sign(book.balance + article.price);
@@ -53,6 +60,7 @@ export async function buy(
     attempts++;
     let response: Response;
     let text: string;
+    inFlight.count++;
     try {
       response = await fetch(`${site.url}/articles/${article.slug}`, { headers: channel.headers(payment), signal: AbortSignal.timeout(10_000) });
       text = await response.text();
@@ -62,6 +70,8 @@ export async function buy(
       connectionErrors++;
       await new Promise((resolve) => setTimeout(resolve, 20));
       continue;
+    } finally {
+      inFlight.count--;
     }
     if (response.status === 200) {
       const receipt = decodeReceiptHeaders(response.headers);

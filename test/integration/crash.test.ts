@@ -47,19 +47,26 @@ describeEachDatabase("a server crash while clients pay", (database) => {
 
     let served = 0;
     let crash: Promise<void> | undefined;
-    const onServed = () => {
-      if (++served === KILL_AFTER) crash = site.kill().then(() => site.restart());
+    let inFlightAtKill = 0;
+    const inFlight = { count: 0 };
+    const killWhileBusy = async () => {
+      // Wait (bounded) until some other client has a request out, so the kill cuts one off.
+      for (let i = 0; i < 1000 && inFlight.count === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+      inFlightAtKill = inFlight.count;
+      await site.kill();
+      await site.restart();
     };
     await Promise.all(
       clients.map(async (client) => {
         for (const article of client.articles) {
-          client.bought.push(await buy(chain, site, client.channel, article, client.book));
-          onServed();
+          client.bought.push(await buy(chain, site, client.channel, article, client.book, { inFlight }));
+          if (++served === KILL_AFTER) crash = killWhileBusy();
         }
       }),
     );
     assert.ok(crash, "the server was never killed");
     await crash;
+    assert.ok(inFlightAtKill > 0, "no request was in flight when the server was killed");
 
     const bought = clients.flatMap((c) => c.bought);
     assert.equal(bought.length, articles.length);
@@ -68,7 +75,7 @@ describeEachDatabase("a server crash while clients pay", (database) => {
       "no request met the dead server: the kill did not happen during the load",
     );
     const lost = bought.filter((b) => b.connectionErrors > 0);
-    t.diagnostic(`${lost.length} purchases lost an answer; ${lost.filter((b) => b.cost === 0n).length} of them had been paid before the crash`);
+    t.diagnostic(`${inFlightAtKill} requests in flight at the kill; ${lost.length} purchases lost an answer; ${lost.filter((b) => b.cost === 0n).length} of them had been paid before the crash`);
     for (const b of bought) {
       assert.ok(b.body.includes(secretOf(b.slug)));
       // A 200 without a charge means an earlier, unanswered try of the same proof had paid.
