@@ -1,0 +1,118 @@
+// The browser harness end to end: a real site (Hardhat node, seeded SQLite, `next start`) in
+// Debian's Chromium, on a laptop and on a 375 px phone, with the test wallet injected. It checks
+// what every browser suite relies on: the pages render without uncaught errors, the wallet is
+// there as `window.ethereum` and over EIP-6963, and a paid article shows its paywall and price
+// but not a word of its body. Screenshots land in test/e2e/screenshots/.
+import assert from "node:assert/strict";
+import { after, before, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { formatTokenAmount } from "../../lib/protocol/amounts";
+import { tokenUnit } from "../../lib/token";
+import { sampleArticles } from "../../scripts/db/sampleArticles";
+import { describeInBrowser, launchBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
+import { freeArticle, paidArticle, startE2ESite, type E2ESite } from "./helpers/site";
+import { installTestWallet } from "./helpers/testWallet";
+
+/** The page is no wider than the viewport: nothing forces a sideways scroll on a phone. */
+async function assertNoHorizontalScroll(page: Page, viewport: ViewportName) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= viewports[viewport].viewport.width, `the page is ${width} px wide in a ${viewports[viewport].viewport.width} px viewport`);
+}
+
+const paragraphsOf = (body: string) => body.split("\n\n").map((p) => p.trim()).filter(Boolean);
+
+describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
+  let site: E2ESite;
+  let browser: Browser;
+  before(async () => {
+    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
+
+  /** A fresh context with the wallet, and a page in it. */
+  async function open(viewport: ViewportName) {
+    const context = await newContext(browser, { viewport });
+    const wallet = await installTestWallet(context, { rpcUrl: site.chain.url });
+    return { context, wallet, page: await context.newPage(), [Symbol.asyncDispose]: () => context.close() };
+  }
+
+  it("announces the test wallet as window.ethereum and over EIP-6963, disconnected until asked", async () => {
+    await using session = await open("desktop");
+    const { wallet, page } = session;
+    await page.goto(site.url);
+    const seen = await page.evaluate(async () => {
+      const announced: { info: Record<string, string>; isWindowEthereum: boolean }[] = [];
+      window.addEventListener("eip6963:announceProvider", (event) => {
+        const { info, provider } = (event as CustomEvent).detail;
+        announced.push({ info: { ...info }, isWindowEthereum: provider === (window as unknown as { ethereum: unknown }).ethereum });
+      });
+      window.dispatchEvent(new Event("eip6963:requestProvider"));
+      const ethereum = (window as unknown as { ethereum: { isMetaMask: boolean; request(a: { method: string }): Promise<unknown> } }).ethereum;
+      return {
+        announced,
+        isMetaMask: ethereum.isMetaMask,
+        chainId: await ethereum.request({ method: "eth_chainId" }),
+        accounts: await ethereum.request({ method: "eth_accounts" }),
+      };
+    });
+    assert.equal(seen.isMetaMask, false);
+    assert.equal(seen.chainId, "0x7a69");
+    assert.deepEqual(seen.accounts, [], "the wallet must not hand out accounts before eth_requestAccounts, or wagmi auto-connects");
+    // The page's own wallet code (RainbowKit, wagmi) may also have asked: find ours among the answers.
+    const ours = seen.announced.filter((a) => a.info.rdns === "dev.tollgate.testwallet");
+    assert.ok(ours.length >= 1, `no EIP-6963 announcement of the test wallet: ${JSON.stringify(seen.announced)}`);
+    const [{ info, isWindowEthereum }] = ours;
+    assert.equal(info.name, "Test Wallet");
+    assert.match(info.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(info.icon, /^data:image\/svg\+xml;base64,/);
+    assert.ok(isWindowEthereum, "the announced provider is not window.ethereum");
+    assert.deepEqual(wallet.prompts(), [], "opening a page prompted the wallet");
+    assert.equal(wallet.connected, false);
+  });
+
+  for (const viewport of ["desktop", "mobile"] as const) {
+    it(`renders the home page with the catalog (${viewport})`, async () => {
+      await using session = await open(viewport);
+      const { context, page } = session;
+      const response = await page.goto(site.url);
+      assert.equal(response?.status(), 200);
+      for (const article of sampleArticles) await page.getByRole("link", { name: article.title }).first().waitFor();
+      await screenshot(page, `home-${viewport}`);
+      await assertNoHorizontalScroll(page, viewport);
+      assert.deepEqual(context.pageErrors, []);
+    });
+
+    it(`shows a paid article's paywall with its price and none of its body (${viewport})`, async () => {
+      await using session = await open(viewport);
+      const { context, page } = session;
+      const response = await page.goto(site.articleUrl(paidArticle.slug));
+      assert.equal(response?.status(), 402);
+      await page.getByRole("heading", { name: paidArticle.title }).waitFor();
+      const paywall = page.getByTestId("paywall");
+      await paywall.waitFor();
+      const price = formatTokenAmount(paidArticle.price, tokenUnit);
+      assert.ok((await paywall.innerText()).includes(price), `the paywall does not show the price ${price}`);
+      assert.ok((await page.locator("body").innerText()).includes(paidArticle.teaser), "the teaser is missing");
+      // Not in the DOM, nor in the HTML, nor in the RSC payload the HTML carries.
+      const html = await page.content();
+      for (const paragraph of paragraphsOf(paidArticle.body)) assert.ok(!html.includes(paragraph), `the paid body leaked: "${paragraph.slice(0, 40)}…"`);
+      await screenshot(page, `paywall-${viewport}`);
+      await assertNoHorizontalScroll(page, viewport);
+      assert.deepEqual(context.pageErrors, []);
+    });
+  }
+
+  it("shows a free article's body (so that the paywall check above is not vacuous)", async () => {
+    await using session = await open("mobile");
+    const { page } = session;
+    const response = await page.goto(site.articleUrl(freeArticle.slug));
+    assert.equal(response?.status(), 200);
+    const [first] = paragraphsOf(freeArticle.body);
+    await page.getByText(first).waitFor();
+    assert.equal(await page.getByTestId("paywall").count(), 0);
+    await screenshot(page, "free-article-mobile");
+  });
+});
