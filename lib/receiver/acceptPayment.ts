@@ -51,7 +51,7 @@ export async function acceptPayment(
     if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, stored: stored(channel), signer: proof.signer });
   }
 
-  const bought = await alreadyBought(receiver, channel, article, payment.balance);
+  const bought = await alreadyBought(receiver, channel, article);
   if (bought) return bought;
   if (!mayCharge) throw new PaymentRequiredError({ price: fromDbAmount(article.price) });
   if (channel.status !== "open") {
@@ -101,7 +101,7 @@ export async function acceptPayment(
   // article (a retry racing its original), the article is paid: serve it. Otherwise the client
   // must re-sign on top of the balance that won.
   const now = (await findChannel(receiver, id))!;
-  const retried = await alreadyBought(receiver, now, article, payment.balance);
+  const retried = await alreadyBought(receiver, now, article);
   if (retried) return retried;
   throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
 }
@@ -118,9 +118,12 @@ function isStoredProof(row: Channel, payment: Payment): boolean {
   return row.balanceSignature !== null && row.balanceSignature === payment.balanceSignature.toLowerCase() && fromDbAmount(row.balance) === payment.balance;
 }
 
-/** A purchase of `article` on this channel, when the offered proof is not newer than it. */
-async function alreadyBought(receiver: Receiver, channel: Channel, article: Article, offered: bigint): Promise<Acceptance | null> {
-  if (offered > fromDbAmount(channel.balance)) return null;
+/**
+ * The free answer for an article this channel already bought, whatever balance the (verified)
+ * proof offers: an article is bought at most once per channel (Purchase's unique key), so a newer
+ * proof is not spent on it, and the stored balance stays as it is.
+ */
+async function alreadyBought(receiver: Receiver, channel: Channel, article: Article): Promise<Acceptance | null> {
   const purchase = await receiver.db.purchase.findUnique({
     where: { channelId_articleId: { channelId: channel.id, articleId: article.id } },
     select: { id: true },
