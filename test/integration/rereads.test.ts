@@ -99,6 +99,20 @@ describeEachDatabase("re-reads and retries", (database) => {
       assert.equal(await storedBalance(db, channel), 3n * PRICE);
     });
 
+    it(`spends no new proof on an article the channel already bought (${via})`, async () => {
+      const { db } = database();
+      const channel = await openChannel(chain, 8);
+      const first = await channel.sign(PRICE);
+      await read(channel, "alpha", first, PRICE);
+      // A client that forgot it bought alpha signs stored + price for it again.
+      const receipt = await read(channel, "alpha", await channel.sign(2n * PRICE), 0n);
+      assert.deepEqual(receipt.stored, { sender: channel.sender, openBlock: channel.openBlock, balance: PRICE, balanceSignature: first.balanceSignature });
+      assert.equal(await storedBalance(db, channel), PRICE);
+      assert.equal((await purchasesOf(db, channel)).length, 1);
+      // The balance it did not spend is still there for the next article.
+      await read(channel, "beta", await channel.sign(3n * PRICE), 2n * PRICE);
+    });
+
     it(`does not let the proof that bought one article read another (${via})`, async () => {
       const channel = await openChannel(chain, 4);
       const proof = await channel.sign(PRICE);
