@@ -71,8 +71,11 @@ export async function acceptPayment(
   if (payment.balance !== balance + price) {
     throw new InvalidAmountError({ channel: id, stored: stored(channel), price, offered: payment.balance });
   }
-  const deposit = fromDbAmount(channel.deposit);
-  if (payment.balance > deposit && payment.balance > (await refreshDeposit(receiver, channel))) {
+  const known = fromDbAmount(channel.deposit);
+  // Above the deposit we know: ask the chain for a top-up we have not seen, and name the
+  // deposit it holds in the refusal (the client tops up by the difference).
+  const deposit = payment.balance > known ? await refreshDeposit(receiver, channel) : known;
+  if (payment.balance > deposit) {
     throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
   }
 
