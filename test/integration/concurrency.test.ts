@@ -7,7 +7,7 @@ import { parseEther } from "viem";
 import { RdnHeader } from "../../lib/protocol/headers";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles, secretOf } from "../helpers/articles";
-import { send } from "../helpers/http";
+import { assertProblem, send } from "../helpers/http";
 import { assertBooksBalance, purchasesOf, storedBalance } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
 import { buy } from "../helpers/payingClient";
@@ -16,6 +16,11 @@ import { domainOf, openChannel, programHeaders } from "../helpers/reader";
 const UNIT = parseEther("0.001");
 /** Eight articles with eight different prices, so that any mix-up shows in the sums. */
 const articles = Array.from({ length: 8 }, (_, i) => ({ slug: `article-${i}`, price: BigInt(i + 1) * UNIT }));
+/** Two articles of one price: one proof of stored + price is good for either, but only once. */
+const twins = [
+  { slug: "twin-a", price: 5n * UNIT },
+  { slug: "twin-b", price: 5n * UNIT },
+];
 const sum = (amounts: bigint[]) => amounts.reduce((a, b) => a + b, 0n);
 
 let chain: TestChain;
@@ -25,7 +30,7 @@ after(() => chain?.stop());
 describeEachDatabase("concurrent payments on one channel", (database) => {
   let site: TestSite;
   before(async () => {
-    await seedArticles(database().db, articles);
+    await seedArticles(database().db, [...articles, ...twins]);
     site = await startSite({ databaseUrl: database().url, chain });
   });
   after(() => site?.stop());
@@ -49,6 +54,28 @@ describeEachDatabase("concurrent payments on one channel", (database) => {
     assert.deepEqual(purchases.map((p) => p.slug).sort(), results.map((r) => r.slug).sort(), "an article was served without its purchase");
     for (const result of charged) assert.equal(purchases.filter((p) => p.slug === result.slug).length, 1);
     assert.equal(sum(purchases.map((p) => p.amount)), balance);
+    await assertBooksBalance(db, domainOf(chain));
+  });
+
+  it("spends one proof once when it is sent for two articles of the same price at once", async () => {
+    const { db } = database();
+    const channel = await openChannel(chain, 4);
+    for (let round = 0; round < 3; round++) {
+      const twinChannel = round === 0 ? channel : await openChannel(chain, 4);
+      const proof = await twinChannel.sign(5n * UNIT);
+      const answers = await Promise.all(twins.map((twin) => send(site, `/articles/${twin.slug}`, { headers: programHeaders(proof) })));
+      const served = answers.filter((a) => a.status === 200);
+      assert.equal(served.length, 1, `round ${round}: ${answers.map((a) => a.status).join(", ")}`);
+      const loser = answers.find((a) => a.status !== 200)!;
+      assertProblem(loser, { status: 402, type: "stale-balance-proof", rdn: RdnHeader.invalidBalanceProof });
+      assert.equal(loser.headers.get(RdnHeader.senderBalance), (5n * UNIT).toString());
+      assert.equal(await storedBalance(db, twinChannel), 5n * UNIT);
+      assert.equal((await purchasesOf(db, twinChannel)).length, 1);
+      for (const twin of twins) {
+        const leaked = answers[twins.indexOf(twin)].text.includes(secretOf(twin.slug));
+        assert.equal(leaked, answers[twins.indexOf(twin)].status === 200);
+      }
+    }
     await assertBooksBalance(db, domainOf(chain));
   });
 

@@ -180,10 +180,15 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     assert.equal(body.offered, PRICE.toString());
     assert.equal(body.deposit, (PRICE / 2n).toString());
 
+    // A top-up that is still too small: the refusal names the deposit the chain now holds.
+    await channel.topUp(PRICE / 4n);
+    const short = await refused(proof, "alpha", "insufficient-deposit", RdnHeader.invalidBalanceProof);
+    assert.equal(short.body.deposit, ((3n * PRICE) / 4n).toString());
+
     await channel.topUp(PRICE);
     await paid(proof, "alpha");
     const row = await channelRow(db, channel);
-    assert.equal(fromDbAmount(row!.deposit), PRICE + PRICE / 2n, "the refreshed deposit was stored");
+    assert.equal(fromDbAmount(row!.deposit), PRICE + (3n * PRICE) / 4n, "the refreshed deposit was stored");
     assert.equal(fromDbAmount(row!.balance), PRICE);
   });
 
