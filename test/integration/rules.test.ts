@@ -98,10 +98,8 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
       assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
       assert.equal(page.headers.get("cache-control"), "no-store");
       assert.deepEqual(decodePaymentRequest(page.headers), { reason: "payment-required", terms: termsOf(chain, 2n * PRICE) });
-      assert.match(page.text, /data-testid="paywall"/);
-      assert.ok(page.text.includes(teaserOf("beta")));
+      assert.ok(page.text.includes(teaserOf("beta")), "the paywall page has no teaser");
       assert.ok(!page.text.includes(secretOf("beta")), "the paywall page leaked the body");
-      assert.doesNotMatch(page.text, /data-testid="article-body"/);
     }
     await assertNothingStored(db, before);
   });
