@@ -1,5 +1,10 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { getPublicConfig } from "@/lib/config";
+import { HeaderWallet } from "./_components/wallet/HeaderWallet";
+import { WalletProviders } from "./_components/wallet/WalletProviders";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,10 +12,35 @@ export const metadata: Metadata = {
   description: "Read any article for a few cents, paid through a micropayment channel.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The browser's configuration is read per request, never at build time: one build serves any
+  // deployment (chain, contracts, RPC URL) through its environment.
+  await connection();
+  const config = getPublicConfig();
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <WalletProviders config={config}>
+          <header className="site-header">
+            <Link href="/" className="brand">
+              Tollgate
+            </Link>
+            <nav aria-label="Site">
+              <Link href="/">Articles</Link>
+              <Link href="/channel">My channel</Link>
+            </nav>
+            <div className="header-wallet">
+              <HeaderWallet />
+            </div>
+          </header>
+          {children}
+        </WalletProviders>
+      </body>
     </html>
   );
 }

@@ -1,23 +1,33 @@
 import Link from "next/link";
-import { formatTokenAmount } from "@/lib/protocol/amounts";
 import { listCatalog } from "@/lib/receiver/articles";
 import { getReceiver } from "@/lib/receiver/getReceiver";
 import { tokenUnit } from "@/lib/token";
+import { BoughtMark } from "./_components/catalog/BoughtMark";
+import { Price } from "./_components/ui/Price";
 
 export const dynamic = "force-dynamic";
 
 export default async function Home() {
   const articles = await listCatalog(getReceiver());
   return (
-    <main>
+    <main id="main">
       <h1>Tollgate</h1>
-      <p>Read any article for a few cents, paid through a micropayment channel.</p>
+      <p className="lede">
+        Read any article for a few cents. Open a payment channel once with a deposit; then each article costs one click, paid
+        off-chain, and whatever you do not spend comes back when you close the channel.
+      </p>
       <ul className="catalog">
         {articles.map((a) => (
-          <li key={a.slug}>
-            <h2><Link href={`/articles/${a.slug}`}>{a.title}</Link></h2>
+          <li key={a.slug} data-testid="catalog-item" data-slug={a.slug}>
+            <h2>
+              <Link href={`/articles/${a.slug}`}>{a.title}</Link>
+            </h2>
             <p>{a.teaser}</p>
-            <p className="price">{a.price === 0n ? "Free" : formatTokenAmount(a.price, tokenUnit)}</p>
+            <p className="meta">
+              <Price amount={a.price} unit={tokenUnit} />
+              {a.price > 0n && <span className="base-units">{a.price.toString()} base units</span>}
+              <BoughtMark slug={a.slug} />
+            </p>
           </li>
         ))}
       </ul>

@@ -101,7 +101,8 @@ export type PublicConfig = {
   isLocalChain: boolean;
   /** Present on the local chain only. */
   devWallet?: { privateKey: Hex } | undefined;
-  walletConnectProjectId: string;
+  /** WalletConnect Cloud project id; without one the wallet list leaves WalletConnect out. */
+  walletConnectProjectId?: string | undefined;
 };
 
 let cachedPublic: PublicConfig | undefined;
@@ -131,7 +132,6 @@ function loadPublic(env: NodeJS.ProcessEnv): PublicConfig {
     deployedAtBlock: deployment?.channelManager === config.channelManager ? deployment.deployedAtBlock : 0,
     isLocalChain,
     devWallet: isLocalChain ? { privateKey: DEV_WALLET_KEY } : undefined,
-    // RainbowKit requires an id; a placeholder works offline (only WalletConnect's own requests fail).
-    walletConnectProjectId: e.WALLETCONNECT_PROJECT_ID ?? "tollgate-no-walletconnect",
+    walletConnectProjectId: e.WALLETCONNECT_PROJECT_ID,
   };
 }

@@ -3,11 +3,11 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { fromDbAmount } from "@/lib/db/amount";
-import { formatTokenAmount } from "@/lib/protocol/amounts";
 import { findPublishedArticle, isFree } from "@/lib/receiver/articles";
 import { getReceiver } from "@/lib/receiver/getReceiver";
 import { GRANT_HEADER, hasGrant } from "@/lib/receiver/grant";
-import { tokenUnit } from "@/lib/token";
+import { ArticleBody } from "../../_components/ArticleBody";
+import { Paywall } from "../../_components/paywall/Paywall";
 
 // Every render depends on the request's entitlement: never cache or prerender one.
 export const dynamic = "force-dynamic";
@@ -28,24 +28,14 @@ export default async function ArticlePage({ params }: Props) {
   const entitled = isFree(article) || hasGrant((await headers()).get(GRANT_HEADER), article.slug);
 
   return (
-    <main>
-      <p><Link href="/">← All articles</Link></p>
+    <main id="main">
+      <p className="back">
+        <Link href="/">← All articles</Link>
+      </p>
       <article>
         <h1>{article.title}</h1>
         <p className="teaser">{article.teaser}</p>
-        {entitled ? (
-          <div className="body" data-testid="article-body">
-            {article.body.split("\n\n").map((paragraph, i) => <p key={i}>{paragraph}</p>)}
-          </div>
-        ) : (
-          <section className="paywall" aria-labelledby="paywall-title" data-testid="paywall">
-            <h2 id="paywall-title">Read the rest for {formatTokenAmount(price, tokenUnit)}</h2>
-            <p>
-              This article is paid per read through a micropayment channel. Open a channel once with a deposit,
-              then each article costs one signature and no transaction.
-            </p>
-          </section>
-        )}
+        {entitled ? <ArticleBody body={article.body} /> : <Paywall slug={article.slug} price={price} />}
       </article>
     </main>
   );

@@ -1,0 +1,32 @@
+"use client";
+import { useEffect } from "react";
+import { useAccount } from "wagmi";
+import { clearPaymentCookiesNow, readPaymentCookies, setPaymentCookies } from "./paymentCookies";
+import { useChannels } from "./useChannels";
+
+/**
+ * Keeps the payment cookies on the connected reader's open channel, once its channels are
+ * known: set from its latest proof (a recovered channel on a new browser re-reads for free on
+ * the next page), dropped when they name one of the reader's channels that is no longer open
+ * (the gate refuses new payments on it).
+ */
+export function PaymentCookieSync() {
+  const { address } = useAccount();
+  const channels = useChannels();
+  const data = channels.data;
+  useEffect(() => {
+    if (!data || !address) return;
+    const cookie = readPaymentCookies();
+    const record = data.current?.record;
+    if (record && record.balance > 0n && record.balanceSignature) {
+      if (cookie?.openBlock === record.openBlock && cookie.balance >= record.balance && cookie.sender.toLowerCase() === record.sender.toLowerCase()) return;
+      setPaymentCookies({ sender: record.sender, receiver: record.receiver, openBlock: record.openBlock, balance: record.balance, balanceSignature: record.balanceSignature });
+      return;
+    }
+    if (cookie && cookie.sender.toLowerCase() === address.toLowerCase()) {
+      const named = data.channels.find((c) => c.record.openBlock === cookie.openBlock);
+      if (!named || named.record.status !== "open") clearPaymentCookiesNow();
+    }
+  }, [data, address]);
+  return null;
+}
