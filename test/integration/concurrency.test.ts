@@ -27,7 +27,7 @@ let chain: TestChain;
 before(async () => (chain = await startTestChain()));
 after(() => chain?.stop());
 
-describeEachDatabase("concurrent payments on one channel", (database) => {
+describeEachDatabase("concurrent payments on one channel", (database, provider) => {
   let site: TestSite;
   before(async () => {
     await seedArticles(database().db, [...articles, ...twins]);
@@ -55,6 +55,26 @@ describeEachDatabase("concurrent payments on one channel", (database) => {
     for (const result of charged) assert.equal(purchases.filter((p) => p.slug === result.slug).length, 1);
     assert.equal(sum(purchases.map((p) => p.amount)), balance);
     await assertBooksBalance(db, domainOf(chain));
+  });
+
+  // DESIGN.md scales out on PostgreSQL only; SQLite is the single-instance default.
+  const scaleOut = provider === "postgres" ? {} : { skip: "several instances share PostgreSQL, not SQLite" };
+  it("keeps one channel's books across two instances of the site on one database (scale-out)", scaleOut, async () => {
+    const { db, url } = database();
+    const second = await startSite({ databaseUrl: url, chain });
+    try {
+      const channel = await openChannel(chain, 5);
+      const results = await Promise.all(
+        articles.map((article, i) => buy(chain, i % 2 === 0 ? site : second, channel, article, { balance: 0n })),
+      );
+      for (const result of results) assert.ok(result.body.includes(secretOf(result.slug)));
+      const purchases = await purchasesOf(db, channel);
+      assert.deepEqual(purchases.map((p) => p.slug).sort(), articles.map((a) => a.slug).sort());
+      assert.equal(await storedBalance(db, channel), sum(articles.map((a) => a.price)));
+      await assertBooksBalance(db, domainOf(chain));
+    } finally {
+      await second.stop();
+    }
   });
 
   it("spends one proof once when it is sent for two articles of the same price at once", async () => {
