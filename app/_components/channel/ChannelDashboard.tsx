@@ -1,17 +1,21 @@
 "use client";
+import { useState } from "react";
 import { useAccount } from "wagmi";
 import { formatTokenAmount } from "@/lib/protocol/amounts";
 import { describeError } from "../reader/describeError";
 import { useReader } from "../reader/ReaderContext";
 import { useChannels } from "../reader/useChannels";
 import { ErrorNotice } from "../ui/ErrorNotice";
+import { TransactionSteps } from "../ui/TransactionSteps";
 import { useMounted } from "../ui/useMounted";
 import { ConnectWalletButton } from "../wallet/ConnectWalletButton";
 import { WrongNetworkNotice } from "../wallet/WrongNetworkNotice";
 import { AutoPaySettings } from "./AutoPaySettings";
 import { ChannelSummary } from "./ChannelSummary";
-import { CloseChannel } from "./CloseChannel";
+import { CloseChannel, type Mode } from "./CloseChannel";
+import { useProgress } from "../reader/useProgress";
 import { OpenChannelForm } from "./OpenChannelForm";
+import { OpenedNotice } from "./OpenedNotice";
 import { SettlePanel } from "./SettlePanel";
 import { TopUpForm } from "./TopUpForm";
 
@@ -25,6 +29,10 @@ export function ChannelDashboard({ titles, suggestedDeposit, defaultMaxPrice }: 
   const mounted = useMounted();
   const { status } = useAccount();
   const channels = useChannels();
+  const opening = useProgress();
+  const closing = useProgress();
+  const settling = useProgress();
+  const [closedBy, setClosedBy] = useState<Mode | "settled">();
 
   if (!mounted || status === "reconnecting" || status === "connecting") return <p className="field-hint">Checking for your wallet…</p>;
   if (status !== "connected") {
@@ -39,32 +47,41 @@ export function ChannelDashboard({ titles, suggestedDeposit, defaultMaxPrice }: 
   if (channels.isError) return <ErrorNotice error={describeError(channels.error, { isLocalChain: config.isLocalChain })} onRetry={() => void channels.refetch()} />;
 
   const { current } = channels.data;
-  const closing = channels.data.channels.filter((c) => c.record.status === "closing");
+  const closingChannels = channels.data.channels.filter((c) => c.record.status === "closing");
   const closed = channels.data.channels.filter((c) => c.record.status === "settled");
   return (
     <>
       <WrongNetworkNotice />
+      {closedBy && (
+        <div data-testid="channel-closed">
+          <p className="notice notice-success" role="status">
+            {closedBy === "alone" ? "Closing started: settle when the challenge period ends." : "Your channel is closed: what was left of the deposit is back in your wallet."}
+          </p>
+          <TransactionSteps steps={closedBy === "settled" ? settling.steps : closing.steps} label={closedBy === "settled" ? "Settle progress" : "Closing progress"} />
+        </div>
+      )}
+      {closingChannels.map((channel) => (
+        <section className="panel" key={channel.record.openBlock.toString()} aria-label={`Channel opened in block ${channel.record.openBlock}, closing`}>
+          <h2>Closing channel</h2>
+          <ChannelSummary channel={channel} titles={titles} />
+          <SettlePanel record={channel.record} progress={settling} onSettled={() => setClosedBy("settled")} />
+        </section>
+      ))}
       {current ? (
         <section className="panel" aria-labelledby="current-channel">
           <h2 id="current-channel">Your channel</h2>
+          {opening.steps.length > 0 && <OpenedNotice steps={opening.steps} />}
           <ChannelSummary channel={current} titles={titles} />
           <TopUpForm record={current.record} suggested={suggestedDeposit} />
-          <CloseChannel record={current.record} />
+          <CloseChannel record={current.record} progress={closing} onClosed={setClosedBy} />
         </section>
       ) : (
         <section className="panel" aria-labelledby="no-channel">
           <h2 id="no-channel">No open channel</h2>
           <p>Open one to read paid articles with one click each.</p>
-          <OpenChannelForm suggestedDeposit={suggestedDeposit} />
+          <OpenChannelForm suggestedDeposit={suggestedDeposit} progress={opening} />
         </section>
       )}
-      {closing.map((channel) => (
-        <section className="panel" key={channel.record.openBlock.toString()} aria-label={`Channel opened in block ${channel.record.openBlock}, closing`}>
-          <h2>Closing channel</h2>
-          <ChannelSummary channel={channel} titles={titles} />
-          <SettlePanel record={channel.record} />
-        </section>
-      ))}
       <section className="panel">
         <AutoPaySettings defaultMaxPrice={defaultMaxPrice} />
       </section>

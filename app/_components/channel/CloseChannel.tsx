@@ -23,20 +23,30 @@ function useChallengePeriod() {
   });
 }
 
-type Mode = "cooperative" | "alone";
+export type Mode = "cooperative" | "alone";
 
 /**
  * Both ways out of a channel, each behind a confirmation: with the site (its closing signature,
  * then one transaction; the rest comes back at once), or alone (a transaction that starts the
  * challenge period, then settle).
  */
-export function CloseChannel({ record }: { record: ChannelRecord }) {
+export function CloseChannel({
+  record,
+  progress: lifted,
+  onClosed,
+}: {
+  record: ChannelRecord;
+  /** The parent's progress, to keep the steps on screen once the channel has moved on. */
+  progress?: ReturnType<typeof useProgress> | undefined;
+  onClosed?: ((mode: Mode) => void) | undefined;
+}) {
   const { config } = useReader();
   const unit = config.tokenUnit;
   const actions = useReaderActions();
   const onSiteChain = useOnSiteChain();
   const period = useChallengePeriod();
-  const { steps, sink, reset } = useProgress();
+  const own = useProgress();
+  const { steps, sink, reset } = lifted ?? own;
   const [confirming, setConfirming] = useState<Mode>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReaderError>();
@@ -52,6 +62,7 @@ export function CloseChannel({ record }: { record: ChannelRecord }) {
       if (mode === "cooperative") await actions.closeCooperatively(record, sink);
       else await actions.closeAlone(record, sink);
       setConfirming(undefined);
+      onClosed?.(mode);
     } catch (e) {
       setError(describeError(e, { isLocalChain: config.isLocalChain }));
     } finally {

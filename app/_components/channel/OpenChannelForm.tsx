@@ -32,14 +32,24 @@ function usePermitSupport() {
  * transaction with a permit where the token supports it, else approve + create; and by default
  * a session key named as the channel's delegate, so that articles are paid without prompts.
  */
-export function OpenChannelForm({ suggestedDeposit, price }: { suggestedDeposit: bigint; price?: bigint | undefined }) {
+export function OpenChannelForm({
+  suggestedDeposit,
+  price,
+  progress: lifted,
+}: {
+  suggestedDeposit: bigint;
+  price?: bigint | undefined;
+  /** The parent's progress, to keep the steps (and hashes) on screen once the channel is open. */
+  progress?: ReturnType<typeof useProgress> | undefined;
+}) {
   const { config } = useReader();
   const unit = config.tokenUnit;
   const actions = useReaderActions();
   const onSiteChain = useOnSiteChain();
   const permitSupport = usePermitSupport();
   const balance = useTokenBalance();
-  const { steps, sink, reset } = useProgress();
+  const own = useProgress();
+  const { steps, sink, reset } = lifted ?? own;
   const [text, setText] = useState(() => formatAmount(suggestedDeposit, unit.decimals));
   const [method, setMethod] = useState<"permit" | "approve" | undefined>(undefined);
   const [sessionKey, setSessionKey] = useState(true);

@@ -15,12 +15,22 @@ import { formatDuration, useChainClock } from "./useChainClock";
  * A channel closing without the site: the challenge period counting down (the site may still
  * prove a later balance during it), then the button that settles it.
  */
-export function SettlePanel({ record }: { record: ChannelRecord }) {
+export function SettlePanel({
+  record,
+  progress: lifted,
+  onSettled,
+}: {
+  record: ChannelRecord;
+  /** The parent's progress, to keep the steps on screen once the channel is settled. */
+  progress?: ReturnType<typeof useProgress> | undefined;
+  onSettled?: (() => void) | undefined;
+}) {
   const { config } = useReader();
   const actions = useReaderActions();
   const onSiteChain = useOnSiteChain();
   const clock = useChainClock();
-  const { steps, sink, reset } = useProgress();
+  const own = useProgress();
+  const { steps, sink, reset } = lifted ?? own;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReaderError>();
   const settleTime = record.settleTime;
@@ -33,6 +43,7 @@ export function SettlePanel({ record }: { record: ChannelRecord }) {
     setBusy(true);
     try {
       await actions.settle(record, sink);
+      onSettled?.();
     } catch (e) {
       setError(describeError(e, { isLocalChain: config.isLocalChain }));
     } finally {

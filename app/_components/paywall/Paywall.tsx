@@ -15,6 +15,8 @@ import { Price } from "../ui/Price";
 import { useMounted } from "../ui/useMounted";
 import { ConnectWalletButton } from "../wallet/ConnectWalletButton";
 import { WrongNetworkNotice } from "../wallet/WrongNetworkNotice";
+import { OpenedNotice } from "../channel/OpenedNotice";
+import { useProgress } from "../reader/useProgress";
 import { UnlockPanel, type Unlocked } from "./UnlockPanel";
 
 type Stage = "connect" | "open" | "unlock";
@@ -50,6 +52,7 @@ export function Paywall({ slug, price }: { slug: string; price: bigint }) {
   const channels = useChannels();
   const actions = useReaderActions();
   const [unlocked, setUnlocked] = useState<Unlocked>();
+  const opening = useProgress();
 
   // Already bought (on this channel or an earlier one): fetched with the proof that paid, free.
   const boughtOn = channels.data?.channels.find((c) => c.server?.articles?.includes(slug))?.server;
@@ -91,9 +94,14 @@ export function Paywall({ slug, price }: { slug: string; price: bigint }) {
   } else if (reread.isFetching) {
     action = <p className="field-hint">You bought this article: opening it…</p>;
   } else if (!current) {
-    action = <OpenChannelForm suggestedDeposit={price * 10n} price={price} />;
+    action = <OpenChannelForm suggestedDeposit={price * 10n} price={price} progress={opening} />;
   } else {
-    action = <UnlockPanel slug={slug} price={price} channel={current} onUnlocked={setUnlocked} />;
+    action = (
+      <>
+        {opening.steps.length > 0 && <OpenedNotice steps={opening.steps} />}
+        <UnlockPanel slug={slug} price={price} channel={current} onUnlocked={setUnlocked} />
+      </>
+    );
   }
 
   return (
