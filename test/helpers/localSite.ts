@@ -41,6 +41,8 @@ export type TestSite = {
   restart(): Promise<void>;
 };
 
+let builtOnce: true | undefined;
+
 async function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise((resolve) => child.once("exit", resolve));
@@ -59,7 +61,9 @@ export async function startSite({
   chain: TestChain;
   env?: Record<string, string>;
 }): Promise<TestSite> {
-  ensureBuild({ quiet: true });
+  // At most once per test file: a rebuild while another site of this file is serving from
+  // .next (sources edited meanwhile) would swap its chunks under it.
+  builtOnce ??= (ensureBuild({ quiet: true }), true);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
