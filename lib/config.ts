@@ -109,14 +109,15 @@ let cachedPublic: PublicConfig | undefined;
 
 /** The browser's share of the configuration; see {@link PublicConfig}. */
 export function getPublicConfig(): PublicConfig {
-  return (cachedPublic ??= loadPublic(process.env));
+  return (cachedPublic ??= loadPublicConfig(process.env));
 }
 
-function loadPublic(env: NodeJS.ProcessEnv): PublicConfig {
+/** {@link getPublicConfig} from a given environment (uncached; for tests). */
+export function loadPublicConfig(env: NodeJS.ProcessEnv): PublicConfig {
   const parsed = publicEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
-  const config = getConfig();
+  const config = env === process.env ? getConfig() : load(env);
   const isLocalChain = config.chainId === LOCAL_CHAIN_ID;
   const deployment = deployments[config.chainId];
   return {

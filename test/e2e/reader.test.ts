@@ -221,6 +221,7 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     await page.getByRole("button", { name: "Close with the site" }).click();
     await page.getByRole("button", { name: "Close and get 0.09 TOLL back" }).click();
     await page.getByRole("heading", { name: "No open channel" }).waitFor();
+    assert.match(await page.getByTestId("channel-closed").innerText(), /Your channel is closed[\s\S]*Close the channel[\s\S]*Confirmed in block/);
     assert.match(await page.getByTestId("closed-channels").innerText(), /paid 0\.01 TOLL for 1 article, the rest of 0\.1 TOLL returned/);
     assert.equal(await tokenBalance(address), before + 90_000_000_000_000_000n);
     await screenshot(page, "channel-closed-mobile");
@@ -240,6 +241,8 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     await page.getByRole("button", { name: "Close without the site" }).click();
     await page.getByText(/starts a challenge period of 2 min 00 s/).waitFor();
     await page.getByRole("button", { name: "Start closing alone" }).click();
+    await page.getByTestId("channel-closed").getByText("Closing started: settle when the challenge period ends.").waitFor();
+    assert.deepEqual(await stepStatuses(page, "channel-closed"), ["confirmed"]);
     const countdown = page.getByTestId("countdown");
     await countdown.getByText(/Challenge period ends in \d+ min \d+ s/).waitFor();
     const first = await countdown.innerText();
@@ -252,6 +255,7 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     await countdown.getByText("The challenge period is over: you can settle now.").waitFor({ timeout: 15_000 });
     await page.getByRole("button", { name: "Settle" }).click();
     await page.getByTestId("settle-panel").waitFor({ state: "detached" });
+    assert.match(await page.getByTestId("channel-closed").innerText(), /Your channel is closed[\s\S]*Settle the channel[\s\S]*Confirmed in block/);
     assert.equal(await tokenBalance(address), before + 90_000_000_000_000_000n);
     await screenshot(page, "channel-settled-desktop");
   });

@@ -1,0 +1,155 @@
+// The reader's path when something is off: a new browser (the channel recovered from the site
+// and the chain, the session key gone), no wallet extension at all (the development wallet, on
+// the local chain), the wallet on the wrong network, and the reader declining in the wallet.
+// Same stack as reader.test.ts: Chromium, `next start`, a Hardhat node, the injected test wallet.
+import assert from "node:assert/strict";
+import { after, before, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { sampleArticles } from "../../scripts/db/sampleArticles";
+import { devAccount } from "../../scripts/lib/localChain";
+import { describeInBrowser, launchBrowser, newContext, screenshot } from "./helpers/browser";
+import { startE2ESite, type E2ESite } from "./helpers/site";
+import { assertNoPrompt, connect, firstParagraph, fund, openChannel, openReader, STEP_MS, stepStatuses, unlock, unlockButton } from "./reader.steps";
+
+const article = (slug: string) => sampleArticles.find((a) => a.slug === slug)!;
+const cent = article("micropayment-channels-explained");
+const twoCents = article("the-economics-of-a-single-read");
+
+describeInBrowser("reader: recovery, the development wallet, and errors a reader can act on", () => {
+  let site: E2ESite;
+  let browser: Browser;
+  before(async () => {
+    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
+
+  it("recovers the channel and its balance in a fresh browser, where the wallet signs instead of the lost session key", async () => {
+    await fund(site, 11);
+    {
+      await using first = await openReader(browser, site, { account: 11 });
+      await first.page.goto(site.articleUrl(cent.slug));
+      await connect(first.page);
+      await openChannel(first.page, { method: "permit", deposit: "0.2" });
+      await unlock(first.page, cent.body);
+    }
+
+    // A new browser: no cookies, no localStorage, no session key; the same wallet.
+    await using second = await openReader(browser, site, { account: 11 });
+    const { page, wallet, context } = second;
+    await page.goto(`${site.url}/channel`);
+    await connect(page);
+    await page.getByTestId("channel-summary").waitFor();
+    assert.equal(await page.getByTestId("channel-deposit").innerText(), "0.2 TOLL");
+    assert.equal(await page.getByTestId("channel-spent").innerText(), "0.01 TOLL");
+    assert.equal(await page.getByTestId("channel-articles").innerText(), "1");
+    assert.match(await page.getByTestId("session-key-missing").innerText(), /does not hold the channel's session key/);
+    await screenshot(page, "channel-recovered-desktop");
+
+    // What it bought reads free, without a prompt: recovery put the channel's proof in the
+    // cookies, so the gate serves it…
+    wallet.clearLog();
+    const response = await page.goto(site.articleUrl(cent.slug));
+    assert.equal(response?.status(), 200);
+    await page.getByText(firstParagraph(cent.body)).waitFor();
+    // …and without the cookies, the paywall fetches it with the proof that bought it.
+    await context.clearCookies();
+    const again = await page.goto(site.articleUrl(cent.slug));
+    assert.equal(again?.status(), 402);
+    await page.getByText(firstParagraph(cent.body)).waitFor();
+    assert.match(await page.getByTestId("unlocked").innerText(), /You already bought this article/);
+    assertNoPrompt(wallet, "re-reading a recovered purchase");
+
+    // A new article is paid on the recovered balance, signed in the wallet.
+    await page.goto(site.articleUrl(twoCents.slug));
+    assert.match(await page.getByTestId("unlock").innerText(), /you will sign the payment in your wallet/);
+    await unlock(page, twoCents.body);
+    assert.deepEqual(wallet.prompts().map((p) => p.method), ["eth_signTypedData_v4"]);
+    assert.match(await page.getByTestId("unlocked").innerText(), /Paid 0\.02 TOLL from your channel · 0\.17 TOLL left/);
+    assert.deepEqual(context.pageErrors, []);
+  });
+
+  it("lets a reader without a wallet extension read with the development wallet on the local chain, tokens from the faucet", async () => {
+    // No test wallet in this context: nothing injected, as in a browser without an extension.
+    await using context = await newContext(browser, { viewport: "mobile" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(site.articleUrl(cent.slug));
+    await page.getByRole("button", { name: "Connect a wallet" }).click();
+    const option = page.getByRole("dialog").getByRole("button", { name: /Development wallet/ });
+    await option.waitFor();
+    await screenshot(page, "connect-modal-dev-wallet-mobile");
+    await option.click();
+    await page.getByTestId("account-button").waitFor();
+    const devAddress = devAccount(3).address;
+    assert.match(await page.getByTestId("account-button").getAttribute("aria-label") ?? "", new RegExp(devAddress, "i"));
+
+    // Not enough tokens: the local chain offers its faucet.
+    const form = page.getByTestId("open-channel");
+    await form.getByText(/You hold 0 TOLL, less than this deposit/).waitFor();
+    await form.getByRole("button", { name: "Get 100 test TOLL" }).click();
+    await form.getByText(/You hold 100 TOLL\./).waitFor();
+    await screenshot(page, "paywall-faucet-mobile");
+    await openChannel(page, { method: "permit" });
+    await unlock(page, cent.body);
+    await screenshot(page, "article-unlocked-dev-wallet-mobile");
+    assert.deepEqual(context.pageErrors, []);
+  });
+
+  it("offers to switch when the wallet is on another network, and wallet actions wait for it", async () => {
+    await fund(site, 12);
+    await using reader = await openReader(browser, site, { account: 12 });
+    const { page, wallet } = reader;
+    await page.goto(site.articleUrl(cent.slug));
+    await connect(page);
+    await page.getByTestId("open-channel").waitFor();
+
+    // The reader picks another network in the wallet.
+    await wallet.switchChain(1);
+    const notice = page.getByTestId("wrong-network");
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /It is on chain 1; this site takes payments on Local Hardhat \(chain 31337\)/);
+    assert.match(await page.getByTestId("account-button").innerText(), /Wrong network/);
+    assert.ok(await page.getByRole("button", { name: /^Open with/ }).isDisabled(), "opening is possible on the wrong network");
+    await screenshot(page, "paywall-wrong-network-desktop");
+
+    await notice.getByRole("button", { name: "Switch to Local Hardhat" }).click();
+    await notice.waitFor({ state: "detached" });
+    assert.equal(wallet.chainId, 31337);
+    assert.ok(await page.getByRole("button", { name: /^Open with/ }).isEnabled());
+  });
+
+  it("says so when the reader declines in the wallet, and lets them try again", async () => {
+    await fund(site, 13);
+    await using reader = await openReader(browser, site, { account: 13 });
+    const { page, wallet } = reader;
+    await page.goto(site.articleUrl(cent.slug));
+    await connect(page);
+
+    // A declined transaction while opening: nothing happens, and the step says why.
+    wallet.rejectNext("eth_sendTransaction");
+    const form = page.getByTestId("open-channel");
+    await form.getByRole("radio", { name: /Two transactions/ }).check();
+    await form.getByRole("checkbox", { name: /Pay without wallet prompts/ }).uncheck();
+    await form.getByRole("button", { name: /^Open with/ }).click();
+    const opening = page.getByTestId("error-notice");
+    await opening.getByText("You declined in your wallet").waitFor();
+    assert.deepEqual(await stepStatuses(page, "open-channel"), ["failed"]);
+    await opening.getByRole("button", { name: "Try again" }).click();
+    await page.getByTestId("channel-opened").waitFor();
+
+    // A declined signature: no payment, the reason in words, and a retry that works.
+    wallet.rejectNext("eth_signTypedData_v4");
+    await unlockButton(page).click();
+    const declined = page.getByTestId("error-notice");
+    await declined.getByText("You declined in your wallet").waitFor();
+    assert.match(await declined.innerText(), /Nothing was signed or sent/);
+    assert.equal(await page.getByTestId("article-body").count(), 0);
+    assert.doesNotMatch(await page.locator("body").innerText(), /at .*\.js:\d+|Error:/, "a stack trace reached the page");
+    await screenshot(page, "paywall-signature-declined-desktop");
+    await declined.getByRole("button", { name: "Try again" }).click();
+    await page.getByText(firstParagraph(cent.body)).waitFor();
+  });
+});
