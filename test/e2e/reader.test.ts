@@ -48,7 +48,13 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     assert.equal(response?.status(), 402);
     await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
     await screenshot(page, "paywall-connect-mobile");
-    await page.getByRole("button", { name: "Connect a wallet" }).click();
+    // Keyboard only: Tab reaches the paywall's button (after the skip link, the header, the
+    // back link), and Enter opens RainbowKit's wallet list.
+    for (let tabs = 0; tabs < 12 && (await page.evaluate(() => document.activeElement?.textContent)) !== "Connect a wallet"; tabs++) {
+      await page.keyboard.press("Tab");
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Connect a wallet", "the paywall's button is not reachable with Tab");
+    await page.keyboard.press("Enter");
     await page.getByRole("dialog").getByRole("button", { name: /Test Wallet/ }).waitFor();
     await screenshot(page, "connect-modal-mobile");
     await page.getByRole("dialog").getByRole("button", { name: /Test Wallet/ }).click();

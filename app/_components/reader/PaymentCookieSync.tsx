@@ -1,14 +1,14 @@
 "use client";
 import { useEffect } from "react";
-import { useAccount } from "wagmi";
+import { useAccount, useAccountEffect } from "wagmi";
 import { clearPaymentCookiesNow, readPaymentCookies, setPaymentCookies } from "./paymentCookies";
 import { useChannels } from "./useChannels";
 
 /**
  * Keeps the payment cookies on the connected reader's open channel, once its channels are
  * known: set from its latest proof (a recovered channel on a new browser re-reads for free on
- * the next page), dropped when they name one of the reader's channels that is no longer open
- * (the gate refuses new payments on it).
+ * the next page); dropped when they name a channel that is not the reader's open one (closed:
+ * the gate refuses new payments on it; another account's), and when the wallet disconnects.
  */
 export function PaymentCookieSync() {
   const { address } = useAccount();
@@ -23,10 +23,11 @@ export function PaymentCookieSync() {
       setPaymentCookies({ sender: record.sender, receiver: record.receiver, openBlock: record.openBlock, balance: record.balance, balanceSignature: record.balanceSignature });
       return;
     }
-    if (cookie && cookie.sender.toLowerCase() === address.toLowerCase()) {
-      const named = data.channels.find((c) => c.record.openBlock === cookie.openBlock);
-      if (!named || named.record.status !== "open") clearPaymentCookiesNow();
-    }
+    if (!cookie) return;
+    const named = cookie.sender.toLowerCase() === address.toLowerCase() ? data.channels.find((c) => c.record.openBlock === cookie.openBlock) : undefined;
+    if (named?.record.status !== "open") clearPaymentCookiesNow();
   }, [data, address]);
+  // Disconnecting signs the reader out of their purchases too (a shared computer).
+  useAccountEffect({ onDisconnect: clearPaymentCookiesNow });
   return null;
 }
