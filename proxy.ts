@@ -4,6 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { fromDbAmount } from "./lib/db/amount";
 import { ArticleNotFoundError, MalformedRequestError } from "./lib/protocol/errors";
 import { toProblemResponse } from "./lib/protocol/problemResponse";
+import { clearPaymentCookies } from "./lib/protocol/payment";
 import { encodePaymentRequest } from "./lib/protocol/paymentRequest";
 import { encodeReceiptHeaders } from "./lib/protocol/receipt";
 import { articleSlugFromPath } from "./lib/receiver/articlePath";
@@ -56,11 +57,18 @@ export async function proxy(request: NextRequest) {
         : NextResponse.next({ request: { headers: forwarded } });
     case "refused": {
       const { error, terms } = decision;
-      if (error.status !== 402 || wantsJson(request)) return toProblemResponse(error, { terms });
-      // A browser gets the article page, which renders the teaser and the paywall, with the
-      // 402's status and headers.
-      const { headers } = encodePaymentRequest(terms, error);
-      return NextResponse.next({ status: 402, headers, request: { headers: forwarded } });
+      if (wantsJson(request)) return toProblemResponse(error, { terms });
+      // A browser gets the article page (teaser and paywall) with the refusal's status and
+      // headers, never a bare JSON body its reader cannot act on. A 402 carries the terms. A
+      // proof the site can never accept (malformed, or on a channel that is closing) would be
+      // sent again with every page load, so its cookies are cleared: the page starts afresh.
+      const headers = new Headers(error.status === 402 ? encodePaymentRequest(terms, error).headers : error.headers);
+      headers.set("Cache-Control", "no-store");
+      if (error.status === 400 || error.status === 409) {
+        const secure = request.nextUrl.protocol === "https:";
+        for (const cookie of clearPaymentCookies({ secure })) headers.append("Set-Cookie", cookie);
+      }
+      return NextResponse.next({ status: error.status, headers, request: { headers: forwarded } });
     }
     case "free":
     case "paid": {
