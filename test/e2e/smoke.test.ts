@@ -73,6 +73,21 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
     assert.equal(wallet.connected, false);
   });
 
+  it("lets a page of the site read the node's JSON-RPC, as wagmi's transport does (no Local Network Access block)", async () => {
+    await using session = await open("desktop");
+    const { page } = session;
+    await page.goto(site.url);
+    const answer = await page.evaluate(async (rpcUrl) => {
+      const response = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      return (await response.json()) as { result?: string };
+    }, site.chain.url);
+    assert.equal(answer.result, "0x7a69");
+  });
+
   for (const viewport of ["desktop", "mobile"] as const) {
     it(`renders the home page with the catalog (${viewport})`, async () => {
       await using session = await open(viewport);
