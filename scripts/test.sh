@@ -45,6 +45,19 @@ while IFS= read -r f; do node_suites+=("$f"); done < <(
   find lib scripts -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort
   find test -name '*.test.ts' -not -path 'test/contracts/*' 2>/dev/null | sort
 )
+# The browser suites (test/e2e) need Debian's Chromium: install it when we can. When we cannot,
+# they are skipped with the install command, or fail with it under CI=true (test/e2e/helpers/browser.ts).
+if printf '%s\n' "${node_suites[@]}" | grep -q '^test/e2e/'; then
+  section "chromium (for the browser suites)"
+  bash scripts/ensure-chromium.sh 2>&1 | tee "$logdir/chromium.log"
+  if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    TOLLGATE_CHROMIUM_MISSING=$(tail -n 2 "$logdir/chromium.log" | sed 's/^ *//' | paste -sd ' ')
+    export TOLLGATE_CHROMIUM_MISSING
+  else
+    /usr/bin/chromium --version 2>/dev/null || true
+  fi
+fi
+
 if [ ${#node_suites[@]} -gt 0 ]; then
   section "unit, database and integration suites (node:test)"
   node --conditions=react-server --import tsx --test --test-concurrency=1 \
