@@ -31,7 +31,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               Tollgate
             </Link>
             <nav aria-label="Site">
-              <Link href="/">Articles</Link>
+              <Link href="/" className="nav-home">
+                Articles
+              </Link>
               <Link href="/channel">My channel</Link>
             </nav>
             <div className="header-wallet">

@@ -114,7 +114,12 @@ export function createTollgateClient(options: TollgateClientOptions) {
   });
 
   let chainId: Promise<number> | undefined;
-  const getChainId = () => (chainId ??= chain.getChainId());
+  // A failed lookup (the RPC was down) is not remembered: the next call asks again.
+  const getChainId = () =>
+    (chainId ??= chain.getChainId().catch((error: unknown) => {
+      chainId = undefined;
+      throw error;
+    }));
   const tokens = new Map<Address, Promise<Address>>();
 
   /** Refuses terms this client cannot or should not pay under, before any transaction or signature. */

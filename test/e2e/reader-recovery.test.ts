@@ -152,4 +152,35 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
     await declined.getByRole("button", { name: "Try again" }).click();
     await page.getByText(firstParagraph(cent.body)).waitFor();
   });
+
+  it("says when the chain or the site cannot be reached, and carries on once they answer", async () => {
+    await fund(site, 15);
+    await using reader = await openReader(browser, site, { account: 15 });
+    const { page, context } = reader;
+    await page.goto(site.articleUrl(cent.slug));
+    await connect(page);
+    await openChannel(page, { method: "permit" });
+
+    // The chain's RPC stops answering: finding the channel fails, in words, with a retry.
+    const rpc = (url: URL) => url.origin === new URL(site.chain.url).origin;
+    await context.route(rpc, (route) => route.abort("connectionrefused"));
+    await page.reload();
+    const chainDown = page.getByTestId("error-notice");
+    await chainDown.getByText("The chain cannot be reached").waitFor();
+    await screenshot(page, "paywall-chain-unreachable-desktop");
+    await context.unroute(rpc);
+    await chainDown.getByRole("button", { name: "Try again" }).click();
+    await unlockButton(page).waitFor();
+
+    // The site stops answering the payment: nothing is lost, and the retry pays once.
+    const articleJson = (url: URL) => url.pathname === `/articles/${cent.slug}`;
+    await page.route(articleJson, (route) => (route.request().headers().accept?.includes("application/json") ? route.abort("connectionrefused") : route.continue()));
+    await unlockButton(page).click();
+    const siteDown = page.getByTestId("error-notice");
+    await siteDown.getByText("The site cannot be reached").waitFor();
+    await page.unroute(articleJson);
+    await siteDown.getByRole("button", { name: "Try again" }).click();
+    await page.getByText(firstParagraph(cent.body)).waitFor();
+    assert.match(await page.getByTestId("unlocked").innerText(), /Paid 0\.01 TOLL from your channel · 0\.09 TOLL left/);
+  });
 });
