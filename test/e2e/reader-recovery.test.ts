@@ -14,6 +14,7 @@ import { assertNoPrompt, connect, firstParagraph, fund, openChannel, openReader,
 const article = (slug: string) => sampleArticles.find((a) => a.slug === slug)!;
 const cent = article("micropayment-channels-explained");
 const twoCents = article("the-economics-of-a-single-read");
+const threeCents = article("disputes-and-the-challenge-period");
 
 describeInBrowser("reader: recovery, the development wallet, and errors a reader can act on", () => {
   let site: E2ESite;
@@ -28,13 +29,14 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
 
   it("recovers the channel and its balance in a fresh browser, where the wallet signs instead of the lost session key", async () => {
     await fund(site, 11);
-    {
-      await using first = await openReader(browser, site, { account: 11 });
-      await first.page.goto(site.articleUrl(cent.slug));
-      await connect(first.page);
-      await openChannel(first.page, { method: "permit", deposit: "0.2" });
-      await unlock(first.page, cent.body);
-    }
+    await using first = await openReader(browser, site, { account: 11 });
+    await first.page.goto(site.articleUrl(cent.slug));
+    await connect(first.page);
+    await openChannel(first.page, { method: "permit", deposit: "0.2" });
+    await unlock(first.page, cent.body);
+    // The first browser moves on to the next article, and stays there.
+    await first.page.goto(site.articleUrl(threeCents.slug));
+    await unlockButton(first.page).waitFor();
 
     // A new browser: no cookies, no localStorage, no session key; the same wallet.
     await using second = await openReader(browser, site, { account: 11 });
@@ -69,6 +71,14 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
     assert.deepEqual(wallet.prompts().map((p) => p.method), ["eth_signTypedData_v4"]);
     assert.match(await page.getByTestId("unlocked").innerText(), /Paid 0\.02 TOLL from your channel · 0\.17 TOLL left/);
     assert.deepEqual(context.pageErrors, []);
+
+    // Back in the first browser, whose page still thinks 0.01 was spent: the site refuses its
+    // stale proof, the page re-syncs on the site's (verified) balance and pays on top, with the
+    // session key, in the same click.
+    first.wallet.clearLog();
+    await unlock(first.page, threeCents.body);
+    assertNoPrompt(first.wallet, "paying after a re-sync");
+    assert.match(await first.page.getByTestId("unlocked").innerText(), /Paid 0\.03 TOLL from your channel · 0\.14 TOLL left/);
   });
 
   it("lets a reader without a wallet extension read with the development wallet on the local chain, tokens from the faucet", async () => {

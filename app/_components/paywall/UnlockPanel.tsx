@@ -47,7 +47,7 @@ export function UnlockPanel({ slug, price, channel, onUnlocked }: { slug: string
       try {
         const result = await actions.unlock(slug, sink);
         cost = result.cost;
-        onUnlocked({ article: result.article, cost: result.cost, auto, remaining: remaining - result.cost });
+        onUnlocked({ article: result.article, cost: result.cost, auto, remaining: result.remaining ?? remaining - result.cost });
       } catch (e) {
         setError(describeError(e, { isLocalChain: config.isLocalChain }));
       } finally {

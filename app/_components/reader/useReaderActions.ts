@@ -133,7 +133,12 @@ export function useReaderActions() {
           if (proof) setPaymentCookies(proof);
           recordPurchase(queryClient, key, receipt.channel, slug);
         }
-        return { article: { slug: article.slug, title: article.title, body: article.body }, cost: receipt?.cost ?? 0n };
+        return {
+          article: { slug: article.slug, title: article.title, body: article.body },
+          cost: receipt?.cost ?? 0n,
+          /** What is left in the channel, as the site's receipt says (after any re-sync). */
+          remaining: receipt ? receipt.deposit - receipt.balance : undefined,
+        };
       }),
 
     /**
