@@ -20,22 +20,22 @@ import os from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "../test/db/databases";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../test/helpers/localSite";
-import { FREE_SLUG, PRICE, ProofBook, openChannels, paidSlug, seedArticles } from "./bench/fixture";
+import { PRICE, ProofBook, openChannels, seedArticles } from "./bench/fixture";
 import { freeLane, newTally, paidLane, rereadLane, type Tally } from "./bench/lanes";
 import { parseBenchOptions } from "./bench/options";
 import { figures, printTable, writeReport, TARGETS, type ScenarioFigures } from "./bench/report";
-import { descriptorsOn, listeningPid, processTitle, readMemory, sampleRss } from "./bench/serverProcess";
+import { cpuTimeMs, descriptorsOn, listeningPid, processTitle, readMemory, sampleRss } from "./bench/serverProcess";
 import { checkLedger, checkPages, settleInFlight, storedPurchases, waitForQuiet } from "./bench/verify";
 import { runLoad, type Lane, type LoadResult } from "./bench/runLoad";
 import type { Window } from "./bench/profileSummary";
 import { root, stopAll } from "./lib/processes";
 
 const options = parseBenchOptions(process.argv.slice(2), process.env);
-const { duration, warmup, connections } = options;
+const { duration, warmup, connections, rounds } = options;
 
 /** Articles seeded up front; more are added if the paid run could buy more than this per channel. */
 const INITIAL_PAID_ARTICLES = 1000;
-/** Pre-signed proofs per channel: free's rate times this, over warm-up plus timed seconds. */
+/** Proofs signed ahead of a paid run: the fastest rate seen so far times this, over the run. */
 const PROOF_HEADROOM = 1.5;
 
 const log = (line: string) => console.log(`▸ ${line}`);
@@ -53,8 +53,11 @@ await using database = await createTestDatabase("sqlite");
 const { db } = database;
 
 try {
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-  log(`${os.cpus().length} CPUs, load average ${load}; ${connections} connections, ${warmup} s warm-up + ${duration} s per scenario`);
+  const loadAverage = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  log(
+    `${os.cpus().length} CPUs, load average ${loadAverage}; ${connections} connections; per scenario ${warmup} s warm-up, ` +
+      `then ${duration} s timed in ${rounds} round${rounds > 1 ? "s" : ""} (scenarios interleaved)`,
+  );
   if (os.loadavg()[0] > 0.5) log(`WARNING: the machine is already busy (1-min load ${os.loadavg()[0].toFixed(2)}): figures will be noisy`);
 
   log("Starting a Hardhat node and deploying the contracts");
@@ -65,7 +68,6 @@ try {
     log("EXPERIMENT: the database is in WAL journal mode, not the embedded defaults' rollback journal");
   }
   await seedArticles(db, { from: 0, to: INITIAL_PAID_ARTICLES }, { free: true });
-  let paidArticles = INITIAL_PAID_ARTICLES;
 
   if (options.cpuProfDir) {
     // Only the site inherits this (the chain has started): next start and the next-server it spawns.
@@ -92,103 +94,111 @@ try {
   await checkPages(site.url, db, books[0]);
 
   const url = site.url;
-  const rss: Record<string, number> = {};
   const dbFile = database.url.replace(/^file:/, "");
+  const scenarios = ["free", "paid", "reread"] as const;
+  type Scenario = (typeof scenarios)[number];
+  const runs: Record<Scenario, LoadResult[]> = { free: [], paid: [], reread: [] };
+  const rss: Record<string, number> = {};
+  /** The server's CPU milliseconds over each scenario's timed runs, and the 200s they served. */
+  const cpu: Record<string, { ms: number; ok: number }> = {};
   /** SQLite connections the server holds open after each timed run (descriptors on the database file). */
   const connectionsOpen: Record<string, number> = { start: descriptorsOn(pid, dbFile) };
+  const tallies: Record<Scenario, Tally> = { free: newTally(), paid: newTally(), reread: newTally() };
+  let paidArticles = INITIAL_PAID_ARTICLES;
+  /** The fastest any scenario has gone so far (200s per second): sizes the next paid run's proofs. */
+  let fastest = 0;
 
-  /** Warm-up (untimed) then the timed run, each followed by letting in-flight requests finish. */
-  async function measure(name: string, lane: (index: number) => Lane): Promise<LoadResult> {
-    if (warmup > 0) {
-      const warm = await runLoad({ url, connections, seconds: warmup, lane });
-      await settle(books);
-      flagNon200(`${name} warm-up`, warm);
+  const laneFor = (scenario: Scenario) => (i: number): Lane =>
+    scenario === "free" ? freeLane() : scenario === "paid" ? paidLane(books[i], tallies.paid) : rereadLane(books[i], tallies.reread);
+
+  /** Signs (and seeds articles) ahead of a paid run of `seconds`: 1.5× the fastest rate seen, plus a margin. */
+  async function provision(seconds: number): Promise<void> {
+    const ahead = Math.ceil((fastest * seconds * PROOF_HEADROOM) / connections) + 16;
+    const needed = Math.max(...books.map((book) => book.bought)) + ahead;
+    if (needed > paidArticles) {
+      await seedArticles(db, { from: paidArticles, to: needed });
+      paidArticles = needed;
     }
+    const start = performance.now();
+    for (const book of books) await book.ensure(book.bought + ahead);
+    log(`  ${ahead} proofs per channel signed ahead in ${((performance.now() - start) / 1000).toFixed(1)} s, outside any timed run`);
+  }
+
+  /**
+   * One load of `scenario`, then a pause until the requests it left in flight have finished. A
+   * paid run must store exactly one purchase per 200, plus those of the proofs autocannon hung
+   * up on that the server accepted anyway.
+   */
+  async function load(scenario: Scenario, seconds: number, label: string): Promise<LoadResult> {
+    if (scenario === "paid") await provision(seconds);
+    const before = await storedPurchases(url);
     const sampler = sampleRss(pid!);
-    const run = timed(name, await runLoad({ url, connections, seconds: duration, lane }));
-    rss[name] = sampler.stop();
-    connectionsOpen[name] = descriptorsOn(pid!, dbFile);
-    flagNon200(name, run);
+    const cpuBefore = cpuTimeMs(pid!);
+    const run = await runLoad({ url, connections, seconds, lane: laneFor(scenario) });
+    const cpuUsed = cpuTimeMs(pid!) - cpuBefore;
+    rss[scenario] = Math.max(rss[scenario] ?? 0, sampler.stop());
+    if (!label.endsWith("warm-up")) {
+      cpu[scenario] = { ms: (cpu[scenario]?.ms ?? 0) + cpuUsed, ok: (cpu[scenario]?.ok ?? 0) + run.ok };
+    }
+    connectionsOpen[label] = descriptorsOn(pid!, dbFile);
+    flagNon200(label, run);
+    const { stored, committed } = await settle(books);
+    const charged = scenario === "paid" ? run.ok + committed : 0;
+    if (stored - before !== charged) problems.push(`${label}: ${stored - before} purchases stored for ${charged} charged 200s`);
+    if (scenario === "paid" && committed > 0) log(`  ${committed} proofs were in flight when autocannon stopped, and accepted after it hung up`);
+    fastest = Math.max(fastest, run.ok / run.seconds);
     return run;
   }
 
-  log(`free: ${FREE_SLUG}`);
-  const free = await measure("free", () => freeLane());
-  await settle(books);
-  const freeRow = figures("free", free);
-
-  // Size the paid run from free's rate: a paid read does strictly more work than a free one.
-  const perChannel = Math.ceil((freeRow.rps * (warmup + duration) * PROOF_HEADROOM) / connections) + 16;
-  if (perChannel > paidArticles) {
-    await seedArticles(db, { from: paidArticles, to: perChannel });
-    paidArticles = perChannel;
-  }
-  log(`Pre-signing ${perChannel} proofs per channel (${perChannel * connections} in all)`);
-  const signStart = performance.now();
-  for (const book of books) await book.ensure(perChannel);
-  log(`  signed in ${((performance.now() - signStart) / 1000).toFixed(1)} s, outside any timed run`);
-
-  log(`paid: ${paidSlug(0)} … ${paidSlug(perChannel - 1)}, a fresh proof per request`);
-  const paidTally = newTally();
-  const beforeWarm = await storedPurchases(url);
   if (warmup > 0) {
-    const warm = await runLoad({ url, connections, seconds: warmup, lane: (i) => paidLane(books[i], paidTally) });
-    flagNon200("paid warm-up", warm);
-    const { stored, committed } = await settle(books);
-    if (stored - beforeWarm !== warm.ok + committed) {
-      problems.push(`paid warm-up: ${stored - beforeWarm} purchases stored for ${warm.ok} 200s (+${committed} in flight)`);
+    log(`Warming up (untimed): ${scenarios.map((name) => `${name} ${warmup} s`).join(", ")}`);
+    for (const scenario of scenarios) await load(scenario, warmup, `${scenario} warm-up`);
+  } else {
+    fastest = 1000; // no rate seen yet: sign generously
+  }
+  const segment = duration / rounds;
+  for (let round = 1; round <= rounds; round++) {
+    log(`Round ${round} of ${rounds}: ${scenarios.map((name) => `${name} ${segment} s`).join(", ")}`);
+    for (const scenario of scenarios) {
+      const label = rounds > 1 ? `${scenario} #${round}` : scenario;
+      runs[scenario].push(timed(scenario, await load(scenario, segment, label)));
     }
   }
-  const before = await storedPurchases(url);
-  const sampler = sampleRss(pid);
-  const paid = timed("paid", await runLoad({ url, connections, seconds: duration, lane: (i) => paidLane(books[i], paidTally) }));
-  rss.paid = sampler.stop();
-  connectionsOpen.paid = descriptorsOn(pid, dbFile);
-  flagNon200("paid", paid);
-  const { stored: after, committed: inFlight } = await settle(books);
-  log(
-    `  purchases stored during the timed run: ${after - before} = ${paid.ok} answered 200` +
-      (inFlight ? ` + ${inFlight} in flight when autocannon stopped (accepted after it hung up)` : ""),
-  );
-  if (after - before !== paid.ok + inFlight) problems.push(`paid: ${after - before} purchases stored for ${paid.ok} 200s (+${inFlight} in flight)`);
-  flagTally("paid", paidTally);
-
-  log("reread: bought articles, with each channel's latest proof");
-  const rereadTally = newTally();
-  const rereadBefore = await storedPurchases(url);
-  const reread = await measure("reread", (i) => rereadLane(books[i], rereadTally));
-  await settle(books);
-  if ((await storedPurchases(url)) !== rereadBefore) problems.push("reread: a re-read stored a purchase");
-  flagTally("reread", rereadTally);
+  for (const scenario of scenarios) flagTally(scenario, tallies[scenario]);
 
   log("Checking the ledger: purchases, stored balances and signatures per channel");
   const ledger = await checkLedger(db, books);
   problems.push(...ledger.problems);
   log(`  ${ledger.purchases} purchases on ${books.length} channels, ${ledger.problems.length === 0 ? "all consistent" : "INCONSISTENT"}`);
 
-  log("free again, to see how much the machine drifted meanwhile");
-  const again = timed("free-again", await runLoad({ url, connections, seconds: duration, lane: () => freeLane() }));
-  flagNon200("free (again)", again);
-  const againRow = figures("free", again);
-
   if (currentBuild() !== buildId) problems.push("the build (.next) was replaced while the server ran: another process rebuilt it");
   const hwm = readMemory(pid).hwmKb;
-  const rows: ScenarioFigures[] = [freeRow, figures("paid", paid, freeRow), figures("reread", reread, freeRow)];
+  const freeRow = figures("free", merge(runs.free));
+  const rows: ScenarioFigures[] = [freeRow, figures("paid", merge(runs.paid), freeRow), figures("reread", merge(runs.reread), freeRow)];
   const server = { name: "server" as const, peak_rss_mb: Number((hwm / 1024).toFixed(1)) };
 
   console.log();
   printTable(rows, { ...server, detail: `VmHWM of pid ${pid} (${processTitle(pid)}) over the whole run` });
   console.log();
+  if (rounds > 1) {
+    // The same figures per round: how far the machine drifted while they were taken.
+    for (let round = 0; round < rounds; round++) {
+      const base = figures("free", runs.free[round]);
+      const cells = scenarios.map((name) => {
+        const row = figures(name, runs[name][round], base);
+        return `${name} ${row.rps.toFixed(1)} req/s p50 ${row.p50_ms.toFixed(1)} ms` + (name === "free" ? "" : ` (×${row.ratio_p50.toFixed(2)} p50, ×${row.ratio_rps.toFixed(2)} rps)`);
+      });
+      console.log(`Round ${round + 1}: ${cells.join("; ")}.`);
+    }
+  }
+  const cpuPer = (name: string) => cpu[name].ms / cpu[name].ok;
   console.log(
-    `Peak RSS sampled per timed run: ${Object.entries(rss).map(([name, kb]) => `${name} ${(kb / 1024).toFixed(1)} MB`).join(", ")}.`,
+    `Server CPU per 200 (user + system, all threads; robust to a busy machine): ` +
+      scenarios.map((name) => `${name} ${cpuPer(name).toFixed(2)} ms` + (name === "free" ? "" : ` (×${(cpuPer(name) / cpuPer("free")).toFixed(2)})`)).join(", ") +
+      ".",
   );
-  console.log(
-    `SQLite connections open in the server after each run: ${Object.entries(connectionsOpen).map(([name, n]) => `${name} ${n}`).join(", ")}.`,
-  );
-  console.log(
-    `free re-measured at the end: ${againRow.rps.toFixed(1)} req/s, p50 ${againRow.p50_ms.toFixed(2)} ms ` +
-      `(${pct(againRow.rps / freeRow.rps - 1)} rps, ${pct(againRow.p50_ms / freeRow.p50_ms - 1)} p50 against the first).`,
-  );
+  console.log(`Peak RSS sampled per scenario: ${Object.entries(rss).map(([name, kb]) => `${name} ${(kb / 1024).toFixed(1)} MB`).join(", ")}.`);
+  console.log(`SQLite connections open in the server after each run: ${Object.entries(connectionsOpen).map(([name, n]) => `${name} ${n}`).join(", ")}.`);
   console.log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}. Price ${PRICE} per paid article.`);
 
   if (problems.length > 0) {
@@ -231,8 +241,20 @@ function flagTally(name: string, tally: Tally): void {
   if (tally.exhausted > 0) problems.push(`${name}: ${tally.exhausted} requests found their channel out of pre-signed proofs`);
 }
 
-function pct(change: number): string {
-  return `${change >= 0 ? "+" : ""}${(change * 100).toFixed(1)}%`;
+/** Several runs of one scenario as one: their seconds, statuses and latencies added up. */
+function merge(parts: LoadResult[]): LoadResult {
+  const statuses: Record<number, number> = {};
+  for (const part of parts) for (const [status, n] of Object.entries(part.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n;
+  return {
+    seconds: parts.reduce((sum, p) => sum + p.seconds, 0),
+    ok: parts.reduce((sum, p) => sum + p.ok, 0),
+    statuses,
+    errors: parts.reduce((sum, p) => sum + p.errors, 0),
+    timeouts: parts.reduce((sum, p) => sum + p.timeouts, 0),
+    latenciesMs: parts.flatMap((p) => p.latenciesMs),
+    startUs: parts[0].startUs,
+    endUs: parts.at(-1)!.endUs,
+  };
 }
 
 async function reportProfiles(dir: string, windows: Window[]): Promise<void> {

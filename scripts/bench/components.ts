@@ -35,20 +35,27 @@ const receiverAccount = devAccount(1);
 const domain = { chainId: CHAIN_ID, verifyingContract: MANAGER };
 const channelAt = (openBlock: bigint) => ({ sender: sender.address, receiver: receiverAccount.address, openBlock });
 
-type Row = { step: string; meanMs: number; p50Ms: number };
+type Row = { step: string; meanMs: number; p50Ms: number; cpuMs: number };
 const rows: Row[] = [];
 
 /** Times `calls` sequential calls of `run(i)`, after a few untimed ones to warm the JIT. */
 async function time(step: string, calls: number, run: (i: number) => Promise<unknown> | unknown, warm = 20): Promise<void> {
   for (let i = 0; i < Math.min(warm, calls); i++) await run(i);
   const samples: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let i = warm; i < calls + warm; i++) {
     const start = performance.now();
     await run(i);
     samples.push(performance.now() - start);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   samples.sort((a, b) => a - b);
-  rows.push({ step, meanMs: samples.reduce((a, b) => a + b, 0) / samples.length, p50Ms: samples[Math.floor(samples.length / 2)] });
+  rows.push({
+    step,
+    meanMs: samples.reduce((a, b) => a + b, 0) / samples.length,
+    p50Ms: samples[Math.floor(samples.length / 2)],
+    cpuMs: (cpu.user + cpu.system) / 1000 / calls,
+  });
 }
 
 async function sign(openBlock: bigint, count: number): Promise<Payment[]> {
@@ -206,5 +213,9 @@ for (const { mode, wal, shared } of variants) {
 }
 
 const width = Math.max(...rows.map((r) => r.step.length));
-console.log(`\n${"step".padEnd(width)}  mean ms  p50 ms`);
-for (const row of rows) console.log(`${row.step.padEnd(width)}  ${row.meanMs.toFixed(3).padStart(7)}  ${row.p50Ms.toFixed(3).padStart(6)}`);
+// Wall time includes waiting (fsync, a busy machine's run queue); CPU time (user + system, every
+// thread of this process) is what the step costs the server's cores.
+console.log(`\n${"step".padEnd(width)}  wall mean  wall p50  CPU mean (ms)`);
+for (const row of rows) {
+  console.log(`${row.step.padEnd(width)}  ${row.meanMs.toFixed(3).padStart(9)}  ${row.p50Ms.toFixed(3).padStart(8)}  ${row.cpuMs.toFixed(3).padStart(8)}`);
+}

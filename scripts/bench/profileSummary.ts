@@ -1,13 +1,15 @@
 /**
- * Where the server's CPU time goes, per benchmark scenario, from the profile that
+ * Where the server's main thread spends its time, per benchmark scenario, from the profile that
  * `npm run bench -- --cpu-prof DIR` makes the server write.
  *
  * Run: `tsx scripts/bench/profileSummary.ts DIR` (the directory holds the server's `.cpuprofile`
- * and the bench's `windows.json`, the monotonic-clock span of each timed run and its count of
- * 200s). Frames in the production bundle are mapped back to their sources through the build's
- * source maps, so time is attributed to packages (secp256k1, Prisma, the SQLite driver, React…)
- * rather than to chunk files. Frames without a script (native code, builtins) count for the
- * nearest caller that has one: a synchronous SQLite call's I/O lands on the driver.
+ * and the bench's `windows.json`: the monotonic-clock span of each timed run, V8's profile clock,
+ * with its count of 200s). Frames in the production bundle are mapped back to their sources
+ * through the build's source maps, so time is attributed to packages (secp256k1, Prisma, the
+ * SQLite driver, React…) rather than to chunk files. Frames without a script (native code,
+ * builtins) count for the nearest caller that has one. V8 samples the thread's stack whether it
+ * computes or waits in a synchronous call, so the time of a blocking SQLite call (its fsync
+ * included) lands on the driver: these are milliseconds of a busy main thread, not of CPU alone.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
@@ -86,11 +88,13 @@ function categorize(source: string): string | null {
   return source ? "other" : null;
 }
 
+/** A scenario's share of the profile: all its timed spans together (one per round). */
 export type Summary = {
-  window: Window;
+  name: string;
+  requests: number;
   /** CPU milliseconds per 200, by category (idle excluded). */
   perRequest: Map<string, number>;
-  /** Share of the window's wall time by category, idle included. */
+  /** Share of the scenario's wall time by category, idle included. */
   share: Map<string, number>;
   topFunctions: Array<{ name: string; ms: number }>;
 };
@@ -120,40 +124,43 @@ export function summarize(profile: Profile, windows: Window[]): Summary[] {
     return result;
   };
 
-  const summaries: Summary[] = windows.map((window) => ({ window, perRequest: new Map(), share: new Map(), topFunctions: [] }));
-  const selfByWindow = windows.map(() => new Map<number, number>());
+  const names = [...new Set(windows.map((w) => w.name))];
+  const selfByName = new Map(names.map((name) => [name, new Map<number, number>()]));
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i];
     const next = i + 1 < profile.timeDeltas.length ? profile.timeDeltas[i + 1] : 0;
-    const w = windows.findIndex((window) => t >= window.startUs && t < window.endUs);
-    if (w < 0) continue;
-    const self = selfByWindow[w];
+    const window = windows.find((w) => t >= w.startUs && t < w.endUs);
+    if (!window) continue;
+    const self = selfByName.get(window.name)!;
     self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + next);
   }
-  summaries.forEach((summary, w) => {
-    const wallUs = summary.window.endUs - summary.window.startUs;
+  return names.map((name) => {
+    const spans = windows.filter((w) => w.name === name);
+    const wallUs = spans.reduce((sum, w) => sum + (w.endUs - w.startUs), 0);
+    const requests = spans.reduce((sum, w) => sum + w.requests, 0);
+    const summary: Summary = { name, requests, perRequest: new Map(), share: new Map(), topFunctions: [] };
     const functions = new Map<string, number>();
-    for (const [id, us] of selfByWindow[w]) {
-      const name = categoryOf(id);
-      summary.share.set(name, (summary.share.get(name) ?? 0) + us / wallUs);
-      if (name !== "idle") summary.perRequest.set(name, (summary.perRequest.get(name) ?? 0) + us / 1000 / summary.window.requests);
+    for (const [id, us] of selfByName.get(name)!) {
+      const kind = categoryOf(id);
+      summary.share.set(kind, (summary.share.get(kind) ?? 0) + us / wallUs);
+      if (kind !== "idle") summary.perRequest.set(kind, (summary.perRequest.get(kind) ?? 0) + us / 1000 / requests);
       const fn = label.get(id) ?? byId.get(id)!.callFrame.functionName;
       functions.set(fn, (functions.get(fn) ?? 0) + us / 1000);
     }
-    summary.topFunctions = [...functions].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms).slice(0, 15);
+    summary.topFunctions = [...functions].map(([fn, ms]) => ({ name: fn, ms })).sort((a, b) => b.ms - a.ms).slice(0, 15);
+    return summary;
   });
-  return summaries;
 }
 
 function print(summaries: Summary[]): void {
   const names = [...new Set(summaries.flatMap((s) => [...s.perRequest.keys()]))];
   const total = (s: Summary) => [...s.perRequest.values()].reduce((a, b) => a + b, 0);
   names.sort((a, b) => (summaries.at(-1)!.perRequest.get(b) ?? 0) - (summaries.at(-1)!.perRequest.get(a) ?? 0));
-  const free = summaries.find((s) => s.window.name === "free");
-  const cols = summaries.map((s) => s.window.name);
+  const free = summaries.find((s) => s.name === "free");
+  const cols = summaries.map((s) => s.name);
   const width = Math.max(...names.map((n) => n.length), 34);
-  const head = ["CPU ms per 200".padEnd(width), ...cols.map((c) => c.padStart(9)), ...(free ? cols.filter((c) => c !== "free").map((c) => `${c}−free`.padStart(12)) : [])];
+  const head = ["main-thread ms per 200".padEnd(width), ...cols.map((c) => c.padStart(9)), ...(free ? cols.filter((c) => c !== "free").map((c) => `${c}−free`.padStart(12)) : [])];
   console.log(head.join("  "));
   const row = (name: string, value: (s: Summary) => number) =>
     [
@@ -162,10 +169,10 @@ function print(summaries: Summary[]): void {
       ...(free ? summaries.filter((s) => s !== free).map((s) => (value(s) - value(free)).toFixed(2).padStart(12)) : []),
     ].join("  ");
   for (const name of names) console.log(row(name, (s) => s.perRequest.get(name) ?? 0));
-  console.log(row("total CPU", total));
+  console.log(row("total (busy main thread)", total));
   console.log(row("idle share of wall time (%)", (s) => 100 * (s.share.get("idle") ?? 0)));
   for (const summary of summaries) {
-    console.log(`\nTop self time in ${summary.window.name} (${summary.window.requests} 200s, ms over the window):`);
+    console.log(`\nTop self time in ${summary.name} (${summary.requests} 200s, ms over its timed runs):`);
     for (const { name, ms } of summary.topFunctions) console.log(`  ${ms.toFixed(0).padStart(6)}  ${name}`);
   }
 }

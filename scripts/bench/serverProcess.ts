@@ -4,6 +4,7 @@
  * requests, so the benchmark follows the listening socket to its owner instead of the pid it
  * started.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 
 const LISTEN = "0A";
@@ -99,4 +100,20 @@ export function descriptorsOn(pid: number, file: string): number {
     }
   }
   return count;
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time `pid` has used so far, user plus system, all its threads, in milliseconds (from
+ * /proc/<pid>/stat, in clock ticks). Unlike latency and throughput, it barely moves when other
+ * processes compete for the cores, so it compares scenarios fairly on a busy machine.
+ */
+export function cpuTimeMs(pid: number): number {
+  ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ")".
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+  return ((utime + stime) * 1000) / ticksPerSecond;
 }
