@@ -9,6 +9,8 @@ import type { Browser, Page } from "playwright-core";
 import { formatTokenAmount } from "../../lib/protocol/amounts";
 import { tokenUnit } from "../../lib/token";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
+import { devAccount } from "../../scripts/lib/localChain";
+import { rpc, tokenBalance } from "../helpers/chain";
 import { describeInBrowser, launchBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
 import { freeArticle, paidArticle, startE2ESite, type E2ESite } from "./helpers/site";
 import { installTestWallet } from "./helpers/testWallet";
@@ -119,6 +121,21 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
       assert.deepEqual(context.pageErrors, []);
     });
   }
+
+  it("moves the site's chain: time travel, mining, and tokens for a reader", async () => {
+    const latest = () => rpc<{ number: string; timestamp: string }>(site.chain, "eth_getBlockByNumber", ["latest", false]);
+    const before = await latest();
+    await site.timeTravel(3600);
+    const after = await latest();
+    assert.equal(BigInt(after.number), BigInt(before.number) + 1n);
+    assert.ok(BigInt(after.timestamp) - BigInt(before.timestamp) >= 3600n, "the clock did not move an hour");
+    await site.mine(5);
+    assert.equal(BigInt((await latest()).number), BigInt(after.number) + 5n);
+    const reader = devAccount(9).address;
+    const tokens = await tokenBalance(site.chain, reader);
+    await site.fundReader(9, 7n);
+    assert.equal(await tokenBalance(site.chain, reader), tokens + 7n);
+  });
 
   it("shows a free article's body (so that the paywall check above is not vacuous)", async () => {
     await using session = await open("mobile");

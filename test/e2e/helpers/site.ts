@@ -1,19 +1,21 @@
 /**
  * The whole Tollgate for a browser suite: a Hardhat node with the contracts deployed, a fresh
  * SQLite database migrated and seeded with the demo's sample articles, and `next start` (the
- * production build) on it. Nothing is mocked. Start one per suite, in `before`.
+ * production build) on it. Nothing is mocked. Start one per suite, in `before`. The readers'
+ * development accounts (#2 and up) hold ether but no tokens until `fundReader`.
  *
  * @example
  * let site: E2ESite
  * before(async () => (site = await startE2ESite()))
  * after(() => site?.stop())
  * // …
+ * await site.fundReader(2)
  * await page.goto(site.articleUrl(paidArticle.slug))
  * await site.timeTravel(121) // past the local challenge period
  */
-import { toDbAmount } from "../../../lib/db/amount";
-import type { Db } from "../../../lib/db/Db";
 import { sampleArticles } from "../../../scripts/db/sampleArticles";
+import { seedArticles } from "../../../scripts/db/seed";
+import { fundReaders } from "../../../scripts/lib/localChain";
 import { createTestDatabase, type TestDatabase } from "../../db/databases";
 import { mine, rpc } from "../../helpers/chain";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../../helpers/localSite";
@@ -23,13 +25,6 @@ export type SampleArticle = (typeof sampleArticles)[number];
 /** The first priced and the first free sample article. */
 export const paidArticle: SampleArticle = sampleArticles.find((a) => a.price > 0n)!;
 export const freeArticle: SampleArticle = sampleArticles.find((a) => a.price === 0n)!;
-
-/** Inserts the demo's sample articles, published, as `scripts/db/seed.ts` does for the demo. */
-export async function seedSampleArticles(db: Db): Promise<void> {
-  await db.article.createMany({
-    data: sampleArticles.map(({ price, ...article }) => ({ ...article, price: toDbAmount(price), published: true })),
-  });
-}
 
 export type E2ESite = AsyncDisposable & {
   /** The site's origin, e.g. http://127.0.0.1:41234. */
@@ -43,6 +38,8 @@ export type E2ESite = AsyncDisposable & {
   timeTravel(seconds: number): Promise<void>;
   /** Mines `blocks` empty blocks (e.g. to confirm a channel). */
   mine(blocks?: number): Promise<void>;
+  /** Gives development account `index` tokens from the faucet (1000 by default) to open channels with. */
+  fundReader(index: number, amount?: bigint): Promise<void>;
   /** Stops the server and the node, deletes the database. */
   stop(): Promise<void>;
 };
@@ -53,7 +50,7 @@ export async function startE2ESite({ env }: { env?: Record<string, string> } = {
   let database: TestDatabase | undefined;
   try {
     database = await createTestDatabase("sqlite");
-    await seedSampleArticles(database.db);
+    await seedArticles(database.db);
     const server = await startSite({ databaseUrl: database.url, chain, env });
     const stop = async () => {
       await server.stop();
@@ -71,6 +68,7 @@ export async function startE2ESite({ env }: { env?: Record<string, string> } = {
         await rpc(chain, "evm_mine");
       },
       mine: (blocks = 1) => mine(chain, blocks),
+      fundReader: (index, amount) => fundReaders(chain.url, chain.deployment, [index], amount),
       stop,
       [Symbol.asyncDispose]: stop,
     };
