@@ -75,7 +75,7 @@ export type TestContext = BrowserContext & AsyncDisposable & {
 const isLocal = (url: URL) => url.protocol === "data:" || url.hostname === "127.0.0.1" || url.hostname === "localhost";
 
 /**
- * A fresh context: no cookies, no storage. Requests that leave the machine (WalletConnect,
+ * A fresh context: no cookies, no storage, the given viewport. Requests that leave the machine (WalletConnect,
  * analytics, fonts) are aborted at once, so that a page never waits on a network it cannot
  * reach and a test never depends on one.
  */
@@ -84,6 +84,10 @@ export async function newContext(
   { viewport = "desktop", ...options }: { viewport?: ViewportName } & Omit<BrowserContextOptions, "viewport"> = {},
 ): Promise<TestContext> {
   const context = await browser.newContext({ ...viewports[viewport], ...options });
+  // tsx (esbuild) keeps function names through a `__name(fn, "name")` helper that exists only in
+  // Node: a function given to page.evaluate that declares a named function inside would throw
+  // "__name is not defined" in the page. An identity stand-in makes it harmless.
+  await context.addInitScript({ content: "globalThis.__name ??= (target) => target;" });
   await context.route((url) => !isLocal(url), (route) => route.abort("blockedbyclient"));
   await context.routeWebSocket((url) => !isLocal(url), (ws) => ws.close());
   const pageErrors: Error[] = [];
