@@ -5,9 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, type Address } from "viem";
-import { hardhat } from "viem/chains";
-import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
+import type { Address } from "viem";
 import { parseAmount } from "../../lib/protocol/amounts";
 import { devAccount } from "../../scripts/lib/localChain";
 import { newContext, type TestContext, type ViewportName } from "./helpers/browser";
@@ -17,15 +15,10 @@ import { installTestWallet, type TestWallet } from "./helpers/testWallet";
 /** Generous for a local chain: a step waits for transactions and a few requests. */
 export const STEP_MS = 30_000;
 
-/** Gives Hardhat development account `index` test tokens from the demo token's faucet. */
+/** Gives Hardhat development account `index` test tokens from the demo token's faucet; returns its address. */
 export async function fund(site: E2ESite, index: number, tokens = "100"): Promise<Address> {
-  const chain = { ...hardhat, rpcUrls: { default: { http: [site.chain.url] } } };
-  const account = devAccount(index);
-  const publicClient = createPublicClient({ chain, transport: http(site.chain.url) });
-  const wallet = createWalletClient({ account, chain, transport: http(site.chain.url) });
-  const hash = await wallet.writeContract({ address: site.chain.deployment.token, abi: tollgateTokenAbi, functionName: "faucet", args: [parseAmount(tokens, 18)] });
-  await publicClient.waitForTransactionReceipt({ hash });
-  return account.address;
+  await site.fundReader(index, parseAmount(tokens, 18));
+  return devAccount(index).address;
 }
 
 export type ReaderSession = AsyncDisposable & { context: TestContext; wallet: TestWallet; page: Page };
