@@ -42,7 +42,7 @@ count "$hh_pass" "$hh_fail" "contracts"
 # Unit tests beside the code, then the suites under test/ (all on node:test).
 node_suites=()
 while IFS= read -r f; do node_suites+=("$f"); done < <(
-  find lib scripts -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort
+  find app lib scripts -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort
   find test -name '*.test.ts' -not -path 'test/contracts/*' 2>/dev/null | sort
 )
 # The browser suites (test/e2e) need Debian's Chromium: install it when we can. When we cannot,
