@@ -47,7 +47,9 @@ export function ChannelSummary({ channel, titles }: { channel: ReaderChannel; ti
         <ul className="bought-list" aria-label="Articles bought on this channel">
           {articles.map((slug) => (
             <li key={slug}>
-              <Link href={`/articles/${slug}`}>{titles[slug] ?? slug}</Link>
+              <Link href={`/articles/${slug}`} prefetch={false}>
+                {titles[slug] ?? slug}
+              </Link>
             </li>
           ))}
         </ul>
