@@ -49,6 +49,8 @@ process.on("SIGTERM", () => (stopAll(), process.exit(143)));
 
 let chain: TestChain | undefined;
 let site: TestSite | undefined;
+/** The process serving the site (next start's child), once known. */
+let serverPid: number | null = null;
 await using database = await createTestDatabase("sqlite");
 const { db } = database;
 
@@ -83,7 +85,7 @@ try {
   const currentBuild = () => (existsSync(buildIdFile) ? readFileSync(buildIdFile, "utf8") : "(being rebuilt)");
   const buildId = currentBuild();
   const port = Number(new URL(site.url).port);
-  const pid = listeningPid(port);
+  const pid = (serverPid = listeningPid(port));
   if (pid === null) throw new Error(`no process found listening on ${port}`);
   log(`${site.url} is served by pid ${pid} (${processTitle(pid)})`);
 
@@ -213,6 +215,7 @@ try {
   }
 } catch (error) {
   console.error(`\nbench failed: ${error instanceof Error ? error.stack : error}`);
+  if (serverPid !== null && !existsSync(`/proc/${serverPid}`)) console.error(`The server (pid ${serverPid}) is gone: it exited or crashed mid-run.`);
   process.exitCode = 1;
 } finally {
   await site?.stop();

@@ -66,9 +66,21 @@ async function whenUnlocked<T>(read: () => Promise<T>): Promise<T> {
 
 /** The purchases the server has stored, as its own /api/stats counts them. */
 export async function storedPurchases(url: string): Promise<number> {
-  const response = await fetch(`${url}/api/stats`);
-  if (!response.ok) throw new Error(`/api/stats answered ${response.status}: the server is unwell`);
-  return ((await response.json()) as { purchases: number }).purchases;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(`${url}/api/stats`, { signal: AbortSignal.timeout(10_000) });
+    } catch (error) {
+      // Once, on a saturated machine, the connection was refused right after a run: ask again.
+      if (attempt < 5) {
+        await sleep(500);
+        continue;
+      }
+      throw new Error(`the server stopped answering /api/stats: ${(error as Error).message}`, { cause: error });
+    }
+    if (!response.ok) throw new Error(`/api/stats answered ${response.status}: the server is unwell`);
+    return ((await response.json()) as { purchases: number }).purchases;
+  }
 }
 
 /**
