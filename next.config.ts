@@ -1,9 +1,10 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // RainbowKit's dependency chain reaches @coinbase/cdp-sdk, whose optional imports Turbopack
-  // cannot resolve; it is never used on the server, so leave it to Node.
-  serverExternalPackages: ["@coinbase/cdp-sdk"],
+  // Left to Node rather than bundled: RainbowKit's dependency chain reaches @coinbase/cdp-sdk,
+  // whose optional imports Turbopack cannot resolve (and the server never uses it), and
+  // tiny-secp256k1 reads its WebAssembly from beside its own files.
+  serverExternalPackages: ["@coinbase/cdp-sdk", "tiny-secp256k1"],
   poweredByHeader: false,
   // `npm test` type-checks the whole project (contracts' scripts and tests included) with
   // `tsc --noEmit`; the build need not do it a second time.

@@ -12,7 +12,10 @@ export function createAdapterFactory({ provider, url }: DatabaseUrl): SqlMigrati
   // intMode 'bigint': libsql's default ('number') throws on reading an integer beyond 2^53,
   // and BigInt columns (block numbers, timestamps) may hold up to 2^63−1. The adapter turns
   // bigints into what Prisma expects for both Int and BigInt fields.
-  if (provider === 'sqlite') return new PrismaLibSql({ url, intMode: 'bigint' })
+  // timeout: how long (ms) a statement waits for another connection's lock before failing with
+  // SQLITE_BUSY. Without it, one concurrent reader of the file (a backup, a second process) made
+  // a commit fail at once and left the site answering 500 (scripts/bench/concurrentReader.ts).
+  if (provider === 'sqlite') return new PrismaLibSql({ url, intMode: 'bigint', timeout: 5000 })
   // Pool fields rather than `connectionString`: the adapter's shadow database (used when a
   // migration is diffed against a live database) overrides `database`, and a connection
   // string would win over that override.

@@ -1,4 +1,4 @@
-import { hexToBigInt, isAddressEqual, parseSignature, recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { hashTypedData, hexToBigInt, isAddressEqual, parseSignature, recoverAddress, type Address, type Hex } from "viem";
 import { balanceProofTypedData, type ChannelId } from "./typedData";
 
 /** The EIP-712 domain's variable part: the chain and the channel manager. */
@@ -12,6 +12,14 @@ export type ChannelDomain = { chainId: number; verifyingContract: Address };
 const HALF_CURVE_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 /**
+ * Recovers the address that signed a 32-byte digest. viem's (pure JavaScript) by default; the
+ * receiver, which recovers one per paid request, passes a faster one (lib/receiver/recoverAddressFast.ts).
+ */
+export type RecoverAddress = (hash: Hex, signature: Hex) => Promise<Address> | Address;
+
+const viemRecover: RecoverAddress = (hash, signature) => recoverAddress({ hash, signature });
+
+/**
  * Who signed some EIP-712 typed data (a balance proof, a closing commitment), or `undefined`
  * when the signature is malformed, malleable, or does not recover: the signatures the contract
  * would refuse.
@@ -19,11 +27,14 @@ const HALF_CURVE_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92
  * @example
  * const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, 30n), signature })
  */
-export async function recoverSigner(typedData: Parameters<typeof recoverTypedDataAddress>[0]): Promise<Address | undefined> {
+export async function recoverSigner(
+  { signature, ...typedData }: Parameters<typeof hashTypedData>[0] & { signature: Hex },
+  recover: RecoverAddress = viemRecover,
+): Promise<Address | undefined> {
   try {
-    const { s, v } = parseSignature(typedData.signature as Hex);
+    const { s, v } = parseSignature(signature);
     if (hexToBigInt(s) > HALF_CURVE_ORDER || (v !== 27n && v !== 28n)) return undefined;
-    return await recoverTypedDataAddress(typedData);
+    return await recover(hashTypedData(typedData), signature);
   } catch {
     return undefined;
   }
@@ -44,8 +55,9 @@ export async function verifyBalanceProof(
   balance: bigint,
   signature: Hex,
   delegate?: Address | null,
+  recover?: RecoverAddress,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
-  const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, balance), signature });
+  const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, balance), signature }, recover);
   const valid = signer !== undefined && (isAddressEqual(signer, channel.sender) || (!!delegate && isAddressEqual(signer, delegate)));
   return { valid, signer };
 }

@@ -16,6 +16,7 @@ import type { Receipt } from "../protocol/receipt";
 import type { StoredProof } from "../protocol/errors";
 import { channelDelegate, channelId, findChannel, loadChannel, refreshDeposit } from "./channels";
 import type { Receiver } from "./context";
+import { recoverAddressFast } from "./recoverAddressFast";
 import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
 /** What the gate may serve after a proof was accepted: the purchase is durably stored first. */
@@ -47,7 +48,7 @@ export async function acceptPayment(
   const channel = await loadChannel(receiver, id);
   if (!isStoredProof(channel, payment)) {
     const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
-    const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel));
+    const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel), recoverAddressFast);
     if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, stored: stored(channel), signer: proof.signer });
   }
 

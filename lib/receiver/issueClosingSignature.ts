@@ -6,6 +6,7 @@ import { ChannelNotFoundError, ChannelStateConflictError, InvalidBalanceProofErr
 import { closingCommitmentTypedData } from "../protocol/typedData";
 import { channelDelegate, findChannel } from "./channels";
 import type { Receiver } from "./context";
+import { recoverAddressFast } from "./recoverAddressFast";
 import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
 /**
@@ -27,7 +28,7 @@ export async function issueClosingSignature(
   const stored = { balance: fromDbAmount(channel.balance), balanceSignature: (channel.balanceSignature ?? undefined) as Hex | undefined };
   const domain = { chainId: config.chainId, verifyingContract: config.channelManager };
 
-  const verified = await verifyBalanceProof(domain, id, proof.balance, proof.balanceSignature, channelDelegate(channel));
+  const verified = await verifyBalanceProof(domain, id, proof.balance, proof.balanceSignature, channelDelegate(channel), recoverAddressFast);
   if (!verified.valid) throw new InvalidBalanceProofError({ channel: id, stored, signer: verified.signer });
   if (proof.balance !== stored.balance) throw new StaleBalanceProofError({ channel: id, stored, price: 0n, offered: proof.balance });
 

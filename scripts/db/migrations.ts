@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { MigrationList } from '@prisma/schema-engine-wasm'
+import { createDb } from '../../lib/db/createDb'
 import { createAdapterFactory } from '../../lib/db/createAdapterFactory'
 import { parseDatabaseUrl, type DbProvider } from '../../lib/db/databaseUrl'
 import { withSchemaEngine } from './schemaEngine'
@@ -52,11 +53,28 @@ export function readMigrations(provider: DbProvider): MigrationList {
 export async function applyMigrations(url?: string): Promise<string[]> {
   const parsed = parseDatabaseUrl(url)
   const schema = schemaPath(parsed.provider)
-  return withSchemaEngine(createAdapterFactory(parsed), [[schema, readFileSync(schema, 'utf8')]], async (engine) => {
+  const applied = await withSchemaEngine(createAdapterFactory(parsed), [[schema, readFileSync(schema, 'utf8')]], async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({
       migrationsList: readMigrations(parsed.provider),
       filters: { externalTables: [], externalEnums: [] },
     })
     return appliedMigrationNames
   })
+  if (parsed.provider === 'sqlite') await useWriteAheadLog(parsed.url)
+  return applied
+}
+
+/**
+ * Puts a SQLite database in WAL mode, a setting the file keeps. A commit then appends to the
+ * log with one sync instead of rewriting a rollback journal with several, and readers (a
+ * backup, `sqlite3` at a prompt) no longer block the server's writers. `synchronous` stays at
+ * its default (FULL): an accepted payment must survive a power cut, not only a crash.
+ */
+async function useWriteAheadLog(url: string): Promise<void> {
+  const db = createDb(url)
+  try {
+    await db.$queryRaw`PRAGMA journal_mode = WAL`
+  } finally {
+    await db.$disconnect()
+  }
 }
