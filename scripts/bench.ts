@@ -24,6 +24,7 @@ import { PRICE, ProofBook, openChannels, seedArticles } from "./bench/fixture";
 import { freeLane, newTally, paidLane, rereadLane, type Tally } from "./bench/lanes";
 import { parseBenchOptions } from "./bench/options";
 import { figures, printTable, writeReport, TARGETS, type ScenarioFigures } from "./bench/report";
+import { benchUnlock, mergeIntoReport, printReaderFigures } from "./bench/unlock";
 import { cpuTimeMs, descriptorsOn, listeningPid, processTitle, readMemory, sampleRss } from "./bench/serverProcess";
 import { checkLedger, checkPages, settleInFlight, storedPurchases, waitForQuiet } from "./bench/verify";
 import { runLoad, type Lane, type LoadResult } from "./bench/runLoad";
@@ -270,3 +271,14 @@ async function reportProfiles(dir: string, windows: Window[]): Promise<void> {
   log(files.length ? `CPU profiles in ${dir}: ${files.join(", ")}` : `no CPU profile was written to ${dir}`);
   if (files.length) log(`Summarize them by scenario: tsx scripts/bench/profileSummary.ts ${path.relative(process.cwd(), dir)}`);
 }
+
+// The reader's side, in the same run and the same report: click-to-text unlock time in Chromium
+// and the JavaScript the article page sends (scripts/bench/unlock.ts, issue #5).
+if (process.exitCode !== 1 && !options.cpuProfDir) {
+  console.log("\n▸ Reader benchmark: unlock time in headless Chromium and the article page's JavaScript");
+  const reader = await benchUnlock();
+  printReaderFigures(reader);
+  await mergeIntoReport(reader, options.outPath);
+  console.log(`Merged the reader's figures into ${options.out}.`);
+}
+process.exit(process.exitCode ?? 0);
