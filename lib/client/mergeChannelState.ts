@@ -1,15 +1,8 @@
-import type { Address, Hex } from "viem";
+import type { Hex } from "viem";
+import type { OnChainChannel } from "../chain/getChannelInfo";
 import type { ChannelRecord, ChannelStatus } from "./channelStore";
 
-/** A channel as the contract's `getChannelInfo` reports it. */
-export type OnChainChannel = {
-  deposit: bigint;
-  withdrawn: bigint;
-  closingBalance: bigint;
-  /** 0 while open; the end of the challenge period once an uncooperative close started. */
-  settleTime: bigint;
-  delegate: Address | undefined;
-};
+export type { OnChainChannel };
 
 /** A balance and (when above 0) a proof of it. */
 export type BalanceClaim = { balance: bigint; balanceSignature?: Hex | undefined };

@@ -6,7 +6,7 @@ import type { ChannelChain, TransactionEvent } from "./ChannelChain";
 import { ensureAllowance } from "./ensureAllowance";
 import { findChannelsOnChain } from "./findChannelsOnChain";
 import { openChannel } from "./openChannel";
-import { readChannel } from "./readChannel";
+import { getChannelInfo } from "../../chain/getChannelInfo";
 import { sendContractTransaction, type ViemClients } from "./sendContractTransaction";
 
 export type CreateViemChannelChainParameters = {
@@ -47,7 +47,7 @@ export function createViemChannelChain(params: CreateViemChannelChainParameters)
     signBalanceProof: (domain, channel, balance) =>
       walletClient.signTypedData({ account: walletClient.account, ...balanceProofTypedData(domain, channel, balance) }),
 
-    readChannel: (manager, channel) => readChannel(publicClient, manager, channel),
+    readChannel: (manager, channel) => getChannelInfo(publicClient, manager, channel),
 
     findChannels: (manager, filter) =>
       findChannelsOnChain(publicClient, manager, filter, {
@@ -101,7 +101,7 @@ export function createViemChannelChain(params: CreateViemChannelChainParameters)
         functionName: "uncooperativeClose",
         args: [channel.receiver, channel.openBlock, balance],
       });
-      const after = await readChannel(publicClient, manager, channel);
+      const after = await getChannelInfo(publicClient, manager, channel);
       if (!after) throw new ChainTransactionError({ action: "uncooperativeClose", reason: "the channel is gone right after closing" });
       return { hash: receipt.transactionHash, settleTime: after.settleTime };
     },
