@@ -19,6 +19,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
 import { encodePacked, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import { permitTypedData } from "../lib/chain/permit";
 import {
   balanceProofTypedData,
   closingCommitmentTypedData,
@@ -132,18 +133,10 @@ async function deploy() {
   const nonce = await token.read.nonces([sender.account.address]);
   const signature = await sender.signTypedData({
     account: sender.account,
-    domain: { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: sender.account.address, spender: manager.address, value: OPEN_DEPOSIT, nonce, deadline },
+    ...permitTypedData(
+      { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address },
+      { owner: sender.account.address, spender: manager.address, value: OPEN_DEPOSIT, nonce, deadline },
+    ),
   });
   const { r, s, yParity } = parseSignature(signature);
   const v = yParity + 27;

@@ -60,7 +60,7 @@ export async function applyMigrations(url?: string): Promise<string[]> {
     })
     return appliedMigrationNames
   })
-  if (parsed.provider === 'sqlite') await useWriteAheadLog(parsed.url)
+  if (parsed.provider === 'sqlite') await enableWriteAheadLog(parsed.url)
   return applied
 }
 
@@ -70,7 +70,7 @@ export async function applyMigrations(url?: string): Promise<string[]> {
  * backup, `sqlite3` at a prompt) no longer block the server's writers. `synchronous` stays at
  * its default (FULL): an accepted payment must survive a power cut, not only a crash.
  */
-async function useWriteAheadLog(url: string): Promise<void> {
+async function enableWriteAheadLog(url: string): Promise<void> {
   const db = createDb(url)
   try {
     await db.$queryRaw`PRAGMA journal_mode = WAL`

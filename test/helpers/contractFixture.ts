@@ -5,6 +5,7 @@
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import { encodePacked, getAddress, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import { permitTypedData } from "../../lib/chain/permit";
 import {
   balanceProofTypedData,
   closingCommitmentTypedData,
@@ -74,18 +75,10 @@ export async function deployChannelFixture(viem: Viem, challengePeriod: bigint =
     const nonce = await token.read.nonces([owner.account.address]);
     const signature = await owner.signTypedData({
       account: owner.account,
-      domain: { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: { owner: owner.account.address, spender: manager.address, value, nonce, deadline },
+      ...permitTypedData(
+        { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address },
+        { owner: owner.account.address, spender: manager.address, value, nonce, deadline },
+      ),
     });
     const { r, s, v, yParity } = parseSignature(signature);
     return { r, s, v: Number(v ?? BigInt(yParity + 27)) };

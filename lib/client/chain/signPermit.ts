@@ -1,16 +1,7 @@
 import { parseSignature, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type TypedDataDomain, type WalletClient } from "viem";
 import { tollgateTokenAbi } from "../../chain/abis.generated";
+import { permitTypedData } from "../../chain/permit";
 
-/** EIP-2612's Permit type. */
-const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
 
 /** How long a permit stays valid: long enough to be mined, short enough not to linger. */
 const PERMIT_LIFETIME_SECONDS = 3600n;
@@ -38,10 +29,7 @@ export async function signPermit(
   const deadline = block.timestamp + PERMIT_LIFETIME_SECONDS;
   const signature = await walletClient.signTypedData({
     account: walletClient.account,
-    domain: args.domain,
-    types: permitTypes,
-    primaryType: "Permit",
-    message: { owner, spender: args.spender, value: args.value, nonce, deadline },
+    ...permitTypedData(args.domain, { owner, spender: args.spender, value: args.value, nonce, deadline }),
   });
   const { r, s, v, yParity } = parseSignature(signature);
   return { deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
