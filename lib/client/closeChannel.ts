@@ -26,8 +26,9 @@ const idOf = (record: ChannelRecord): ChannelId => ({ sender: record.sender, rec
  *
  * 1. asks the site for its stored state of the channel (which also makes a receiver that never
  *    saw the channel register it), and verifies the stored proof against the chain;
- * 2. posts a proof of exactly that balance (signing one of 0 if nothing was paid) to
- *    `{gateway}/channels/{sender}/{openBlock}/close`;
+ * 2. posts a signed `CloseRequest` for exactly that balance to
+ *    `{gateway}/channels/{sender}/{openBlock}/close` (and signs a proof of 0 for the contract
+ *    if nothing was paid);
  * 3. checks that the closing signature is the receiver's, for that balance;
  * 4. submits `cooperativeClose` and waits for it.
  *
@@ -73,7 +74,8 @@ export async function closeChannel(
 
     let answer: { closingBalance: bigint; closingSignature: Hex };
     try {
-      answer = await requestClosingSignature(deps.fetch, site.origin, channel, proof, { gatewayPath: site.gatewayPath });
+      const signature = await book.signCloseRequest(record, proof.balance);
+      answer = await requestClosingSignature(deps.fetch, site.origin, channel, { balance: proof.balance, signature }, { gatewayPath: site.gatewayPath });
     } catch (error) {
       if (error instanceof SiteRequestError && error.serverStatus === 402 && attempt === 0) continue;
       throw error;

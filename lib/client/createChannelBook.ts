@@ -4,7 +4,7 @@ import { formatTokenAmount } from "../protocol/amounts";
 import type { ChannelState } from "../protocol/channelState";
 import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
-import { balanceProofTypedData, type ChannelId } from "../protocol/typedData";
+import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../protocol/typedData";
 import type { ChannelChain } from "./chain/ChannelChain";
 import type { ChannelRecord, ChannelStatus, ChannelStore } from "./channelStore";
 import { ChannelUnavailableError, TokenBalanceTooLowError, UntrustedServerProofError } from "./errors";
@@ -264,6 +264,17 @@ export function createChannelBook(deps: {
       const signed = !record.signed || record.signed.balance < balance ? { balance, balanceSignature } : record.signed;
       const updated = await store.put({ ...record, signed });
       return { record: updated, payment: { ...idOf(record), balance, balanceSignature } };
+    },
+
+    /**
+     * Signs a request to close at `balance` (`CloseRequest`), with the channel's session key when
+     * this client holds it, else as the sender: how the receiver knows the close is the reader's.
+     */
+    async signCloseRequest(record: ChannelRecord, balance: bigint): Promise<Hex> {
+      const key = record.delegate ? await store.getSessionKey(record.delegate) : undefined;
+      return key
+        ? privateKeyToAccount(key).signTypedData(closeRequestTypedData(domainOf(record), idOf(record), balance))
+        : chain.signCloseRequest(domainOf(record), idOf(record), balance);
     },
 
     /** The proof of the record's balance, to show the server what was already paid. */

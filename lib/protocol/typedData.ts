@@ -68,3 +68,33 @@ export function closingCommitmentTypedData(
     message: { ...channel, closingBalance },
   } as const;
 }
+
+/**
+ * A sender's (or its delegate's) request for the receiver's closing commitment at `balance`.
+ * The contract never sees it: it authenticates the close request to the receiver's API, so that
+ * nobody but the channel's own signers can have a channel closed early. A balance proof cannot
+ * serve, since the stored one is public (the channel API and every re-sign 402 carry it). Its own
+ * type name keeps it from passing for a balance proof or a closing commitment.
+ */
+export const closeRequestTypes = {
+  CloseRequest: [
+    { name: "sender", type: "address" },
+    { name: "receiver", type: "address" },
+    { name: "openBlock", type: "uint64" },
+    { name: "balance", type: "uint128" },
+  ],
+} as const;
+
+/** Typed data a sender (or its delegate) signs to ask for a cooperative close at `balance`. */
+export function closeRequestTypedData(
+  domain: { chainId: number; verifyingContract: Address },
+  channel: ChannelId,
+  balance: bigint,
+) {
+  return {
+    domain: channelDomain(domain.chainId, domain.verifyingContract),
+    types: closeRequestTypes,
+    primaryType: "CloseRequest",
+    message: { ...channel, balance },
+  } as const;
+}

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { concat, numberToHex, parseSignature, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { balanceProofTypedData, closingCommitmentTypedData } from "./typedData";
-import { recoverSigner, verifyBalanceProof } from "./verifyBalanceProof";
+import { balanceProofTypedData, closeRequestTypedData, closingCommitmentTypedData } from "./typedData";
+import { recoverSigner, verifyBalanceProof, verifyCloseRequest } from "./verifyBalanceProof";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const sender = privateKeyToAccount(generatePrivateKey());
@@ -41,5 +41,22 @@ describe("verifyBalanceProof", () => {
     const closing = await sender.signTypedData(closingCommitmentTypedData(domain, channel, 30n));
     assert.equal((await verifyBalanceProof(domain, channel, 30n, closing)).valid, false);
     assert.equal(await recoverSigner({ ...balanceProofTypedData(domain, channel, 30n), signature: `0x${"00".repeat(65)}` }), undefined);
+  });
+});
+
+describe("verifyCloseRequest", () => {
+  it("accepts the sender's or the delegate's request to close at a balance", async () => {
+    const request = await sender.signTypedData(closeRequestTypedData(domain, channel, 30n));
+    assert.equal((await verifyCloseRequest(domain, channel, 30n, request)).valid, true);
+    const byDelegate = await delegate.signTypedData(closeRequestTypedData(domain, channel, 30n));
+    assert.equal((await verifyCloseRequest(domain, channel, 30n, byDelegate, delegate.address)).valid, true);
+    assert.equal((await verifyCloseRequest(domain, channel, 30n, byDelegate)).valid, false);
+  });
+
+  it("does not take a balance proof for a close request, nor the reverse: the stored proof is public", async () => {
+    const proof = await sign();
+    assert.equal((await verifyCloseRequest(domain, channel, 30n, proof)).valid, false);
+    const request = await sender.signTypedData(closeRequestTypedData(domain, channel, 30n));
+    assert.equal((await verifyBalanceProof(domain, channel, 30n, request)).valid, false);
   });
 });

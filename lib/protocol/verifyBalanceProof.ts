@@ -1,5 +1,5 @@
 import { hashTypedData, hexToBigInt, isAddressEqual, parseSignature, recoverAddress, type Address, type Hex } from "viem";
-import { balanceProofTypedData, type ChannelId } from "./typedData";
+import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "./typedData";
 
 /** The EIP-712 domain's variable part: the chain and the channel manager. */
 export type ChannelDomain = { chainId: number; verifyingContract: Address };
@@ -49,7 +49,7 @@ export async function recoverSigner(
  * @example
  * const { valid, signer } = await verifyBalanceProof(domain, channel, 30n, signature, delegate)
  */
-export async function verifyBalanceProof(
+export function verifyBalanceProof(
   domain: ChannelDomain,
   channel: ChannelId,
   balance: bigint,
@@ -57,7 +57,34 @@ export async function verifyBalanceProof(
   delegate?: Address | null,
   recover?: RecoverAddress,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
-  const signer = await recoverSigner({ ...balanceProofTypedData(domain, channel, balance), signature }, recover);
+  return signedByChannel({ ...balanceProofTypedData(domain, channel, balance), signature }, channel, delegate, recover);
+}
+
+/**
+ * Whether `signature` is the channel's sender's (or delegate's) request to close at `balance`
+ * (`closeRequestTypedData`): what the receiver checks before it signs a closing commitment.
+ *
+ * @example
+ * const { valid } = await verifyCloseRequest(domain, channel, stored.balance, signature, delegate)
+ */
+export function verifyCloseRequest(
+  domain: ChannelDomain,
+  channel: ChannelId,
+  balance: bigint,
+  signature: Hex,
+  delegate?: Address | null,
+  recover?: RecoverAddress,
+): Promise<{ valid: boolean; signer: Address | undefined }> {
+  return signedByChannel({ ...closeRequestTypedData(domain, channel, balance), signature }, channel, delegate, recover);
+}
+
+async function signedByChannel(
+  typedData: Parameters<typeof recoverSigner>[0],
+  channel: ChannelId,
+  delegate: Address | null | undefined,
+  recover: RecoverAddress | undefined,
+): Promise<{ valid: boolean; signer: Address | undefined }> {
+  const signer = await recoverSigner(typedData, recover);
   const valid = signer !== undefined && (isAddressEqual(signer, channel.sender) || (!!delegate && isAddressEqual(signer, delegate)));
   return { valid, signer };
 }

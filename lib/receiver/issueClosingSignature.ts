@@ -7,19 +7,21 @@ import { closingCommitmentTypedData } from "../protocol/typedData";
 import { channelDelegate, findChannel } from "./channels";
 import type { Receiver } from "./context";
 import { recoverAddressFast } from "./recoverAddressFast";
-import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
+import { verifyCloseRequest } from "../protocol/verifyBalanceProof";
 
 /**
  * Signs the receiver's closing commitment for a channel at the last balance it accepted, once per
- * balance (a repeated request gets the same signature). The sender proves the request is theirs
- * with a balance proof of exactly that balance. From then on the channel accepts no more proofs:
- * the sender could otherwise read on and close at the earlier, lower balance.
+ * balance (a repeated request gets the same signature). The request must be signed by the
+ * channel's sender or delegate (`CloseRequest` at exactly that balance): the stored balance proof
+ * is public, so it cannot prove who asks, and anyone else could have a reader's channel closed.
+ * From then on the channel accepts no more proofs: the sender could otherwise read on and close
+ * at the earlier, lower balance.
  */
 export async function issueClosingSignature(
   receiver: Receiver,
   sender: Address,
   openBlock: bigint,
-  proof: { balance: bigint; balanceSignature: Hex },
+  request: { balance: bigint; signature: Hex },
 ): Promise<{ closingBalance: bigint; closingSignature: Hex }> {
   const { config, db } = receiver;
   const id = { sender, receiver: config.receiver.address, openBlock };
@@ -28,9 +30,9 @@ export async function issueClosingSignature(
   const stored = { balance: fromDbAmount(channel.balance), balanceSignature: (channel.balanceSignature ?? undefined) as Hex | undefined };
   const domain = { chainId: config.chainId, verifyingContract: config.channelManager };
 
-  const verified = await verifyBalanceProof(domain, id, proof.balance, proof.balanceSignature, channelDelegate(channel), recoverAddressFast);
+  const verified = await verifyCloseRequest(domain, id, request.balance, request.signature, channelDelegate(channel), recoverAddressFast);
   if (!verified.valid) throw new InvalidBalanceProofError({ channel: id, stored, signer: verified.signer });
-  if (proof.balance !== stored.balance) throw new StaleBalanceProofError({ channel: id, stored, price: 0n, offered: proof.balance });
+  if (request.balance !== stored.balance) throw new StaleBalanceProofError({ channel: id, stored, price: 0n, offered: request.balance });
 
   const existing = await db.closingSignature.findUnique({
     where: { channelId_balance: { channelId: channel.id, balance: channel.balance } },
@@ -58,6 +60,6 @@ export async function issueClosingSignature(
     return true;
   });
   // A payment (or another close request) changed the channel meanwhile: start over from it.
-  if (!issued) return issueClosingSignature(receiver, sender, openBlock, proof);
+  if (!issued) return issueClosingSignature(receiver, sender, openBlock, request);
   return { closingBalance: stored.balance, closingSignature };
 }

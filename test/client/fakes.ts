@@ -8,7 +8,7 @@ import { getAddress, isAddressEqual, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { ChannelChain, TransactionEvent } from "../../lib/client/chain/ChannelChain";
 import type { OnChainChannel } from "../../lib/client/mergeChannelState";
-import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
+import { verifyBalanceProof, verifyCloseRequest } from "../../lib/protocol/verifyBalanceProof";
 import { verifyClosingSignature } from "../../lib/client/verifyClosingSignature";
 import {
   ChannelNotFoundError,
@@ -22,7 +22,7 @@ import { decodePayment } from "../../lib/protocol/payment";
 import type { PaymentTerms } from "../../lib/protocol/paymentRequest";
 import { toProblemResponse } from "../../lib/protocol/problemResponse";
 import { encodeReceiptHeaders } from "../../lib/protocol/receipt";
-import { balanceProofTypedData, closingCommitmentTypedData, type ChannelId } from "../../lib/protocol/typedData";
+import { balanceProofTypedData, closeRequestTypedData, closingCommitmentTypedData, type ChannelId } from "../../lib/protocol/typedData";
 
 export const CHAIN_ID = 31337;
 export const MANAGER = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
@@ -48,6 +48,7 @@ export function createFakeChain(account: PrivateKeyAccount = privateKeyToAccount
     sender: account.address,
     getChainId: async () => CHAIN_ID,
     signBalanceProof: (d, channel, balance) => account.signTypedData(balanceProofTypedData(d, channel, balance)),
+    signCloseRequest: (d, channel, balance) => account.signTypedData(closeRequestTypedData(d, channel, balance)),
     readChannel: async (_manager, id) => {
       const found = find(id);
       return found ? { ...found } : null;
@@ -210,8 +211,10 @@ export function createFakeSite(ledger: FakeLedger, options: { prices?: Record<st
     }
     if ((match = path.match(/^\/api\/channels\/(0x[0-9a-fA-F]{40})\/(\d+)\/close$/))) {
       const id = { sender: getAddress(match[1]!), receiver: receiver.address, openBlock: BigInt(match[2]!) };
-      const body = (await request.json()) as { balance: string };
+      const body = (await request.json()) as { balance: string; signature: Hex };
       const channel = channelOf(id);
+      const asked = await verifyCloseRequest(domain, id, BigInt(body.balance), body.signature, ledger.channels.get(key(id))?.delegate);
+      if (!asked.valid) return json({ type: "urn:tollgate:problem:invalid-balance-proof", title: "Not the sender's request", status: 402 }, 402);
       if (BigInt(body.balance) !== channel.balance) return json({ type: "urn:tollgate:problem:stale-balance-proof", title: "Stale", status: 402 }, 402);
       channel.closing = true;
       const closingSignature = await receiver.signTypedData(closingCommitmentTypedData(domain, id, channel.balance));

@@ -7,7 +7,7 @@ import type { LocalAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { encodePaymentCookies, encodePaymentHeaders, type Payment } from "../../lib/protocol/payment";
-import { balanceProofTypedData, type ChannelId } from "../../lib/protocol/typedData";
+import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../../lib/protocol/typedData";
 import { devAccount } from "../../scripts/lib/localChain";
 import type { TestChain } from "./localSite";
 
@@ -26,6 +26,8 @@ export type TestChannel = ChannelId & {
   account: LocalAccount;
   /** Signs a proof of `balance` (by the sender, or by `signer` when given). */
   sign(balance: bigint, signer?: LocalAccount): Promise<Payment>;
+  /** Signs a request to close at `balance` (by the sender, or by `signer`), the close API's body. */
+  closeRequest(balance: bigint, signer?: LocalAccount): Promise<{ balance: string; signature: Hex }>;
   headers(payment: Payment): Record<string, string>;
   /** What a browser sends: `Accept: text/html` and the payment as cookies. */
   browserHeaders(payment: Payment): Record<string, string>;
@@ -93,6 +95,10 @@ export async function openChannel(
       ...id,
       balance,
       balanceSignature: await signer.signTypedData(balanceProofTypedData(domain, id, balance)),
+    }),
+    closeRequest: async (balance, signer = account) => ({
+      balance: balance.toString(),
+      signature: await signer.signTypedData(closeRequestTypedData(domain, id, balance)),
     }),
     headers: programHeaders,
     browserHeaders: (payment) => ({ accept: "text/html", cookie: paymentCookieHeader(payment) }),

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { getAddress, parseEther, recoverTypedDataAddress, type Hex } from "viem";
+import type { LocalAccount } from "viem/accounts";
 import { channelManagerAbi } from "../../lib/chain/abis.generated";
 import { fromDbAmount } from "../../lib/db/amount";
 import { RdnHeader } from "../../lib/protocol/headers";
@@ -53,8 +54,9 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       headers: { "content-type": "application/json" },
       body,
     });
-  const closeWith = (channel: TestChannel, balance: bigint, balanceSignature: Hex) =>
-    close(channel, JSON.stringify({ balance: balance.toString(), balanceSignature }));
+  /** Asks for a closing signature at `balance`, the request signed by the sender (or `signer`). */
+  const closeAt = async (channel: TestChannel, balance: bigint, signer?: LocalAccount) =>
+    close(channel, JSON.stringify(await channel.closeRequest(balance, signer)));
 
   it("GET /api/articles: the published catalog with prices and terms, never a body", async () => {
     const answer = await getJson(site, "/api/articles");
@@ -155,7 +157,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     const balance = 3n * PRICE;
     const proof = await channel.sign(balance);
 
-    const answer = await closeWith(channel, balance, proof.balanceSignature);
+    const answer = await closeAt(channel, balance);
     assert.equal(answer.status, 200, answer.text);
     const { closingBalance, closingSignature } = jsonOf<{ closingBalance: string; closingSignature: Hex }>(answer);
     assert.equal(closingBalance, balance.toString());
@@ -163,7 +165,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     assert.equal(signer, getAddress(RECEIVER));
 
     // Once per balance: asking again gets the same signature.
-    const again = await closeWith(channel, balance, proof.balanceSignature);
+    const again = await closeAt(channel, balance);
     assert.equal(again.status, 200);
     assert.equal(jsonOf(again).closingSignature, closingSignature);
     assert.equal(await database().db.closingSignature.count({ where: { signature: closingSignature.toLowerCase() } }), 1);
@@ -185,12 +187,10 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     assert.equal(await tokenBalance(chain, manager), managerBefore - deposit);
   });
 
-  it("POST …/close: 400 for a body or path that is not a proof", async () => {
+  it("POST …/close: 400 for a body or path that is not a signed close request", async () => {
     const channel = await channelWithPurchases(7);
     const { db } = database();
-    const row = await channelRow(db, channel);
-    const signature = row!.balanceSignature!;
-    const balance = (3n * PRICE).toString();
+    const { balance, signature } = await channel.closeRequest(3n * PRICE);
     const before = await readBooks(db);
     const bodies = [
       "",
@@ -201,17 +201,17 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       "42",
       "{}",
       JSON.stringify({ balance }),
-      JSON.stringify({ balanceSignature: signature }),
-      JSON.stringify({ balance: Number(balance), balanceSignature: signature }),
-      JSON.stringify({ balance: `0${balance}`, balanceSignature: signature }),
-      JSON.stringify({ balance: "-1", balanceSignature: signature }),
-      JSON.stringify({ balance: (2n ** 128n).toString(), balanceSignature: signature }),
-      JSON.stringify({ balance, balanceSignature: signature.slice(0, 100) }),
-      JSON.stringify({ balance, balanceSignature: signature.slice(2) }),
-      JSON.stringify({ balance, balanceSignature: null }),
+      JSON.stringify({ signature: signature }),
+      JSON.stringify({ balance: Number(balance), signature: signature }),
+      JSON.stringify({ balance: `0${balance}`, signature: signature }),
+      JSON.stringify({ balance: "-1", signature: signature }),
+      JSON.stringify({ balance: (2n ** 128n).toString(), signature: signature }),
+      JSON.stringify({ balance, signature: signature.slice(0, 100) }),
+      JSON.stringify({ balance, signature: signature.slice(2) }),
+      JSON.stringify({ balance, signature: null }),
     ];
     for (const body of bodies) assertProblem(await close(channel, body), { status: 400, type: "malformed-request" });
-    const good = JSON.stringify({ balance, balanceSignature: signature });
+    const good = JSON.stringify({ balance, signature: signature });
     for (const path of [{ sender: "0x123", openBlock: channel.openBlock }, { sender: channel.sender, openBlock: "x" }, { sender: channel.sender, openBlock: "-1" }]) {
       assertProblem(await close(path, good), { status: 400, type: "malformed-request" });
     }
@@ -223,20 +223,26 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     const { db } = database();
     const before = await readBooks(db);
     const ahead = await channel.sign(4n * PRICE);
-    const stale = assertProblem(await closeWith(channel, ahead.balance, ahead.balanceSignature), {
+    const stale = assertProblem(await closeAt(channel, ahead.balance), {
       status: 402,
       type: "stale-balance-proof",
       rdn: RdnHeader.invalidBalanceProof,
     });
     assert.equal((stale.stored as { balance: string }).balance, (3n * PRICE).toString());
     const behind = await channel.sign(PRICE);
-    assertProblem(await closeWith(channel, behind.balance, behind.balanceSignature), { status: 402, type: "stale-balance-proof", rdn: RdnHeader.invalidBalanceProof });
-    const forged = await channel.sign(3n * PRICE, devAccount(9));
-    assertProblem(await closeWith(channel, forged.balance, forged.balanceSignature), { status: 402, type: "invalid-balance-proof", rdn: RdnHeader.invalidBalanceProof });
+    assertProblem(await closeAt(channel, behind.balance), { status: 402, type: "stale-balance-proof", rdn: RdnHeader.invalidBalanceProof });
+    // Another key's request, and the stored balance proof itself: it is public (the channel API
+    // publishes it), so it must not get anyone a closing signature for somebody else's channel.
+    assertProblem(await closeAt(channel, 3n * PRICE, devAccount(9)), { status: 402, type: "invalid-balance-proof", rdn: RdnHeader.invalidBalanceProof });
+    const published = jsonOf<{ balance: string; balanceSignature: Hex }>(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`));
+    assertProblem(await close(channel, JSON.stringify({ balance: published.balance, signature: published.balanceSignature })), {
+      status: 402,
+      type: "invalid-balance-proof",
+      rdn: RdnHeader.invalidBalanceProof,
+    });
 
     const unknown = { ...channel, openBlock: 1n };
-    const proof = await channel.sign(0n);
-    assertProblem(await close(unknown, JSON.stringify({ balance: "0", balanceSignature: proof.balanceSignature })), {
+    assertProblem(await close(unknown, JSON.stringify(await channel.closeRequest(0n))), {
       status: 404,
       type: "channel-not-found",
       rdn: RdnHeader.nonexistingChannel,
@@ -259,8 +265,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
 
     const { db } = database();
     const before = await readBooks(db);
-    const zero = await channel.sign(0n);
-    assertProblem(await closeWith(channel, 0n, zero.balanceSignature), { status: 409, type: "channel-state-conflict" });
+    assertProblem(await closeAt(channel, 0n), { status: 409, type: "channel-state-conflict" });
     // Nor does it take payments any more.
     assertProblem(await send(site, "/articles/alpha", { headers: programHeaders(await channel.sign(PRICE)) }), {
       status: 409,

@@ -50,7 +50,7 @@ describeEachDatabase("refusals as a browser sees them", (database) => {
     const close = await send(site, `/api/channels/${channel.sender}/${channel.openBlock}/close`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ balance: bought.balance.toString(), balanceSignature: bought.balanceSignature }),
+      body: JSON.stringify(await channel.closeRequest(bought.balance)),
     });
     assert.equal(close.status, 200);
     const next = await channel.sign(2n * PRICE);

@@ -273,7 +273,7 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     const close = await send(site, `/api/channels/${channel.sender}/${channel.openBlock}/close`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ balance: proof.balance.toString(), balanceSignature: proof.balanceSignature }),
+      body: JSON.stringify(await channel.closeRequest(PRICE)),
     });
     assert.equal(close.status, 200, close.text);
 

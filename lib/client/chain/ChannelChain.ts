@@ -35,6 +35,8 @@ export interface ChannelChain {
   getChainId(): Promise<number>;
   /** The sender's EIP-712 signature of a balance proof (a wallet prompt in a browser). */
   signBalanceProof(domain: ChannelDomain, channel: ChannelId, balance: bigint): Promise<`0x${string}`>;
+  /** The sender's EIP-712 `CloseRequest` asking the receiver for a closing commitment at `balance`. */
+  signCloseRequest(domain: ChannelDomain, channel: ChannelId, balance: bigint): Promise<`0x${string}`>;
   /** `getChannelInfo`, or `null` when the manager has no such channel (never opened, or closed). */
   readChannel(manager: Address, channel: ChannelId): Promise<OnChainChannel | null>;
   /** Channels `sender` opened (to `receiver`, if given), from the manager's `ChannelCreated` logs. */

@@ -1,6 +1,6 @@
 import { getAddress, type Abi, type Account, type Chain, type PublicClient, type Transport, type WalletClient } from "viem";
 import { channelManagerAbi, tollgateTokenAbi } from "../../chain/abis.generated";
-import { balanceProofTypedData } from "../../protocol/typedData";
+import { balanceProofTypedData, closeRequestTypedData } from "../../protocol/typedData";
 import { ChainTransactionError } from "../errors";
 import type { ChannelChain, TransactionEvent } from "./ChannelChain";
 import { ensureAllowance } from "./ensureAllowance";
@@ -46,6 +46,9 @@ export function createViemChannelChain(params: CreateViemChannelChainParameters)
 
     signBalanceProof: (domain, channel, balance) =>
       walletClient.signTypedData({ account: walletClient.account, ...balanceProofTypedData(domain, channel, balance) }),
+
+    signCloseRequest: (domain, channel, balance) =>
+      walletClient.signTypedData({ account: walletClient.account, ...closeRequestTypedData(domain, channel, balance) }),
 
     readChannel: (manager, channel) => getChannelInfo(publicClient, manager, channel),
 

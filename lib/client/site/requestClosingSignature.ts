@@ -4,22 +4,23 @@ import { encodeFields, signatureCodec, uint128Codec } from "../../protocol/wire"
 import { DEFAULT_GATEWAY_PATH } from "./fetchServerChannels";
 import { requestJson, siteUrl, type FetchFunction } from "./siteRequest";
 
-const proofSchema = z.object({ balance: uint128Codec, balanceSignature: signatureCodec });
+const requestSchema = z.object({ balance: uint128Codec, signature: signatureCodec });
 const answerSchema = z.object({ closingBalance: uint128Codec, closingSignature: signatureCodec });
 
 /**
  * Asks the site's receiver for its closing commitment
- * (`POST {gateway}/channels/{sender}/{openBlock}/close` with a proof of the balance it stored).
+ * (`POST {gateway}/channels/{sender}/{openBlock}/close` with the sender's or delegate's signed
+ * `CloseRequest` for the balance it stored: `closeRequestTypedData`).
  * The answer is not verified here: the caller checks that it recovers to the receiver.
  *
  * @example
- * const { closingBalance, closingSignature } = await requestClosingSignature(fetch, origin, channel, { balance, balanceSignature })
+ * const { closingBalance, closingSignature } = await requestClosingSignature(fetch, origin, channel, { balance, signature })
  */
 export async function requestClosingSignature(
   fetchFn: FetchFunction,
   origin: string,
   channel: { sender: Address; openBlock: bigint },
-  proof: { balance: bigint; balanceSignature: Hex },
+  request: { balance: bigint; signature: Hex },
   options: { gatewayPath?: string | undefined } = {},
 ): Promise<{ closingBalance: bigint; closingSignature: Hex }> {
   const root = (options.gatewayPath ?? DEFAULT_GATEWAY_PATH).replace(/\/$/, "");
@@ -27,6 +28,6 @@ export async function requestClosingSignature(
   return requestJson(fetchFn, url, answerSchema, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(encodeFields(proofSchema, proof)),
+    body: JSON.stringify(encodeFields(requestSchema, request)),
   });
 }
