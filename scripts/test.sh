@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `npm test`: every check the project has, in one run, ending with one line
-# `N passed, N failed` that counts every test (the type check and the linter count as one each).
+# `N passed, N failed, N skipped` that counts every test (the type check and the linter count as one each).
 # Exits non-zero when anything failed. Runs on the project's Node 22 (npm puts it first on PATH).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 passed=0
 failed=0
+skipped=0
 failures=()
 logdir=$(mktemp -d)
 trap 'rm -rf "$logdir"' EXIT
@@ -67,12 +68,13 @@ if [ ${#node_suites[@]} -gt 0 ]; then
   node_status=$?
   n_pass=$(grep -E '^# pass ' "$logdir/node.tap" | awk '{print $3}' || echo 0)
   n_fail=$(grep -E '^# fail ' "$logdir/node.tap" | awk '{print $3}' || echo 0)
-  n_pass=${n_pass:-0}; n_fail=${n_fail:-0}
+  n_skip=$(grep -E '^# skipped ' "$logdir/node.tap" | awk '{print $3}' || echo 0)
+  n_pass=${n_pass:-0}; n_fail=${n_fail:-0}; skipped=${n_skip:-0}
   if [ "$node_status" -ne 0 ] && [ "$n_fail" -eq 0 ]; then n_fail=1; fi
   count "$n_pass" "$n_fail" "node:test suites"
 fi
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then printf 'failed: %s\n' "${failures[@]}"; fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
