@@ -123,15 +123,13 @@ function isStoredProof(row: Channel, payment: Payment): boolean {
 }
 
 /**
- * The free answer for an article this channel's sender already bought, on this channel or on an
- * earlier one to the same receiver (DESIGN.md: a paid article stays unlocked for its sender),
- * whatever balance the (verified) proof offers: a newer proof is not spent on it, and the stored
- * balance stays as it is.
+ * The free answer for an article this channel already bought, whatever balance the (verified)
+ * proof offers: an article is bought at most once per channel (Purchase's unique key), so a newer
+ * proof is not spent on it, and the stored balance stays as it is.
  */
 async function alreadyBought(receiver: Receiver, channel: Channel, article: Article): Promise<Acceptance | null> {
-  const { chainId, contract, sender, receiver: payee } = channel;
-  const purchase = await receiver.db.purchase.findFirst({
-    where: { articleId: article.id, channel: { chainId, contract, sender, receiver: payee } },
+  const purchase = await receiver.db.purchase.findUnique({
+    where: { channelId_articleId: { channelId: channel.id, articleId: article.id } },
     select: { id: true },
   });
   if (!purchase) return null;
