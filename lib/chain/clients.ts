@@ -1,6 +1,6 @@
-// The receiver's chain clients, one per process.
+// The receiver's chain client, one per process.
 import "server-only";
-import { createPublicClient, createWalletClient, defineChain, http, type PublicClient } from "viem";
+import { createPublicClient, defineChain, http, type PublicClient } from "viem";
 import { getConfig } from "../config";
 
 function chain() {
@@ -17,9 +17,4 @@ const holder = globalThis as typeof globalThis & { __tollgatePublicClient?: Publ
 
 export function getPublicClient(): PublicClient {
   return (holder.__tollgatePublicClient ??= createPublicClient({ chain: chain(), transport: http(undefined, { retryCount: 1 }) }));
-}
-
-/** Signs and sends as the receiver: withdrawals and disputes. */
-export function getReceiverWallet() {
-  return createWalletClient({ account: getConfig().receiver, chain: chain(), transport: http() });
 }
