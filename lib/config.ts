@@ -2,7 +2,7 @@
 // that runs the demo (local chain, its deployment, Hardhat's development receiver key); the
 // development key is refused on any other chain, so a fork cannot ship it by accident.
 import "server-only";
-import { getAddress, isHex, type Address, type Hex } from "viem";
+import { getAddress, isHex, parseEther, parseGwei, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { z } from "zod";
 import { deployments } from "./chain/deployments.generated";
@@ -29,6 +29,24 @@ const envSchema = z.object({
   TOKEN_ADDRESS: z.string().optional(),
   /** Blocks a channel's creating transaction must be buried under before its proofs count. */
   CONFIRMATIONS: z.coerce.number().int().min(1).optional(),
+  /** `off` keeps this instance from ever running the chain watcher (another instance, or `npm run watcher`, does). */
+  WATCHER: z.enum(["on", "off"]).default("on"),
+  /** How often the watcher asks the chain for new blocks (default 250 ms locally, 2 s elsewhere). */
+  WATCHER_POLL_MS: z.coerce.number().int().min(10).max(60_000).optional(),
+  /** The most blocks one `eth_getLogs` asks for (public RPCs cap the range). */
+  WATCHER_BLOCK_RANGE: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  /** First block to read events from when the database has no cursor yet (default: the deployment's block). */
+  WATCHER_FROM_BLOCK: z.coerce.bigint().nonnegative().optional(),
+  /** The gate stops charging when the watcher has not reached the chain's head for this long. */
+  WATCHER_MAX_LAG_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How long the watcher's leader lease lasts without a renewal: another instance takes over within about this. */
+  LEADER_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /** The most the receiver pays per gas, in gwei (EIP-1559 maxFeePerGas cap). */
+  MAX_FEE_PER_GAS_GWEI: z.string().regex(/^\d+(\.\d+)?$/, "MAX_FEE_PER_GAS_GWEI must be a number of gwei, e.g. 50").default("200"),
+  /** A transaction not mined after this many blocks is sent again with a higher fee. */
+  TX_STUCK_BLOCKS: z.coerce.number().int().min(1).default(3),
+  /** Below this many ETH for gas, the receiver warns in its log. */
+  GAS_BALANCE_WARNING_ETH: z.string().regex(/^\d+(\.\d+)?$/, "GAS_BALANCE_WARNING_ETH must be an amount of ether, e.g. 0.05").default("0.05"),
 });
 
 export type ReceiverConfig = {
@@ -38,9 +56,24 @@ export type ReceiverConfig = {
   channelManager: Address;
   token: Address;
   confirmations: number;
+  /** The block the channel manager was deployed in, when known: where the watcher starts. */
+  deployedAtBlock: bigint;
+  watcher: {
+    enabled: boolean;
+    pollMs: number;
+    blockRange: number;
+    fromBlock: bigint;
+    maxLagMs: number;
+    leaseMs: number;
+  };
+  transactions: {
+    maxFeePerGas: bigint;
+    stuckAfterBlocks: number;
+    gasBalanceWarning: bigint;
+  };
 };
 
-function load(env: NodeJS.ProcessEnv): ReceiverConfig {
+function load(env: Record<string, string | undefined>): ReceiverConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
@@ -52,6 +85,7 @@ function load(env: NodeJS.ProcessEnv): ReceiverConfig {
   if (!channelManager || !token) {
     throw new Error(`no deployment for chain ${e.CHAIN_ID}: run \`npm run deploy\` or set CHANNEL_MANAGER_ADDRESS and TOKEN_ADDRESS`);
   }
+  const deployedAtBlock = deployment && getAddress(deployment.channelManager) === getAddress(channelManager) ? BigInt(deployment.deployedAtBlock) : 0n;
   return {
     rpcUrl: e.RPC_URL,
     chainId: e.CHAIN_ID,
@@ -59,6 +93,20 @@ function load(env: NodeJS.ProcessEnv): ReceiverConfig {
     channelManager: getAddress(channelManager),
     token: getAddress(token),
     confirmations: e.CONFIRMATIONS ?? (isLocal ? 1 : 5),
+    deployedAtBlock,
+    watcher: {
+      enabled: e.WATCHER === "on",
+      pollMs: e.WATCHER_POLL_MS ?? (isLocal ? 250 : 2000),
+      blockRange: e.WATCHER_BLOCK_RANGE,
+      fromBlock: e.WATCHER_FROM_BLOCK ?? deployedAtBlock,
+      maxLagMs: e.WATCHER_MAX_LAG_SECONDS * 1000,
+      leaseMs: e.LEADER_LEASE_SECONDS * 1000,
+    },
+    transactions: {
+      maxFeePerGas: parseGwei(e.MAX_FEE_PER_GAS_GWEI),
+      stuckAfterBlocks: e.TX_STUCK_BLOCKS,
+      gasBalanceWarning: parseEther(e.GAS_BALANCE_WARNING_ETH),
+    },
   };
 }
 
@@ -66,6 +114,9 @@ let cached: ReceiverConfig | undefined;
 export function getConfig(): ReceiverConfig {
   return (cached ??= load(process.env));
 }
+
+/** {@link getConfig} from a given environment (uncached): scripts and tests that run a receiver of their own. */
+export const loadConfig = (env: Record<string, string | undefined>): ReceiverConfig => load(env);
 
 const publicEnvSchema = z.object({
   /** The RPC URL readers' browsers use (the server's own may be a private address); default RPC_URL. */
@@ -119,7 +170,6 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv): PublicConfig {
   const e = parsed.data;
   const config = env === process.env ? getConfig() : load(env);
   const isLocalChain = config.chainId === LOCAL_CHAIN_ID;
-  const deployment = deployments[config.chainId];
   return {
     chainId: config.chainId,
     chainName: e.PUBLIC_CHAIN_NAME ?? (isLocalChain ? "Local Hardhat" : `Chain ${config.chainId}`),
@@ -130,7 +180,7 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv): PublicConfig {
     receiver: config.receiver.address,
     tokenUnit,
     confirmations: config.confirmations,
-    deployedAtBlock: deployment?.channelManager === config.channelManager ? deployment.deployedAtBlock : 0,
+    deployedAtBlock: Number(config.deployedAtBlock),
     isLocalChain,
     devWallet: isLocalChain ? { privateKey: DEV_WALLET_KEY } : undefined,
     walletConnectProjectId: e.WALLETCONNECT_PROJECT_ID,

@@ -9,10 +9,29 @@
 // `tsc` proves that both satisfy it.
 import type { PrismaClient } from '../../prisma/generated/sqlite/client'
 
-export type { Article, Channel, ClosingSignature, Purchase } from '../../prisma/generated/sqlite/client'
-export { ChannelStatus } from '../../prisma/generated/sqlite/enums'
+export type {
+  Article,
+  ChainCursor,
+  ChainEvent,
+  Channel,
+  ClosingSignature,
+  Purchase,
+  ReceiverTransaction,
+  TransactionBroadcast,
+} from '../../prisma/generated/sqlite/client'
+export { ChainEventKind, ChannelStatus, TransactionKind, TransactionStatus } from '../../prisma/generated/sqlite/enums'
 
-type ModelName = 'article' | 'channel' | 'closingSignature' | 'purchase'
+type ModelName =
+  | 'article'
+  | 'channel'
+  | 'closingSignature'
+  | 'purchase'
+  | 'chainEvent'
+  | 'chainCursor'
+  | 'chainCheckpoint'
+  | 'lease'
+  | 'receiverTransaction'
+  | 'transactionBroadcast'
 
 // A model delegate without its symbol-keyed type metadata (provider-specific) and without
 // aggregate/groupBy: amounts are strings, so `_sum`/`_avg` mean nothing here anyway; use

@@ -459,6 +459,38 @@ export class ChannelNotFoundError extends TollgateError {
 }
 
 /**
+ * The channel is closing (its sender asked for an uncooperative close) or closed on chain: it
+ * takes no more proofs, and a client must open a new channel to pay. Sets
+ * `RDN-Nonexisting-Channel` (µRaiden's answer for a channel that is not open); 402, as at the
+ * gate a payment is what is missing.
+ *
+ * @example
+ * throw new ChannelClosedError({ channel, status: "closing" })
+ */
+export class ChannelClosedError extends TollgateError {
+  override name = "ChannelClosedError";
+  readonly status = 402;
+  readonly title = "Channel closed";
+  override readonly rdnHeader = RdnHeader.nonexistingChannel;
+  readonly channel: ChannelId;
+  readonly channelStatus: Exclude<ChannelStatus, "open">;
+
+  constructor(args: { channel: ChannelId; status: Exclude<ChannelStatus, "open"> }) {
+    const what = args.status === "closing" ? "is closing (its challenge period runs)" : "is closed";
+    super(`${capitalise(describeChannel(args.channel))} ${what} and takes no more balance proofs: open a new channel and sign a proof for it.`, {
+      slug: "channel-closed",
+      metaMessages: channelMeta(args.channel),
+    });
+    this.channel = args.channel;
+    this.channelStatus = args.status;
+  }
+
+  override get extensions(): Record<string, JsonValue> {
+    return { channel: channelJson(this.channel), channelStatus: this.channelStatus };
+  }
+}
+
+/**
  * The channel exists but its opening block has fewer confirmations than the receiver requires
  * (a reorg could still undo it). Sets `RDN-Insufficient-Confirmations`.
  *

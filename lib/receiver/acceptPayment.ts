@@ -4,6 +4,7 @@ import { fromDbAmount, toDbAmount } from "../db/amount";
 import type { Article, Channel } from "../db/Db";
 import { toDbSignature } from "../db/hex";
 import {
+  ChannelClosedError,
   ChannelStateConflictError,
   InsufficientDepositError,
   InvalidAmountError,
@@ -14,9 +15,10 @@ import {
 import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
 import type { StoredProof } from "../protocol/errors";
-import { channelDelegate, channelId, findChannel, loadChannel, refreshDeposit } from "./channels";
+import { channelDelegate, channelId, findChannel, loadChannel } from "./channels";
 import type { Receiver } from "./context";
 import { recoverAddressFast } from "./recoverAddressFast";
+import { assertWatcherCurrent } from "./watcher/watcherLag";
 import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
 /** What the gate may serve after a proof was accepted: the purchase is durably stored first. */
@@ -55,14 +57,8 @@ export async function acceptPayment(
   const bought = await alreadyBought(receiver, channel, article);
   if (bought) return bought;
   if (!mayCharge) throw new PaymentRequiredError({ price: fromDbAmount(article.price) });
-  if (channel.status !== "open") {
-    throw new ChannelStateConflictError({
-      channel: id,
-      action: "pay through",
-      status: channel.status,
-      hint: "open a new channel to keep reading",
-    });
-  }
+  assertPayable(channel);
+  await assertWatcherCurrent(receiver);
 
   const price = fromDbAmount(article.price);
   const balance = fromDbAmount(channel.balance);
@@ -72,18 +68,23 @@ export async function acceptPayment(
   if (payment.balance !== balance + price) {
     throw new InvalidAmountError({ channel: id, stored: stored(channel), price, offered: payment.balance });
   }
-  const known = fromDbAmount(channel.deposit);
-  // Above the deposit we know: ask the chain for a top-up we have not seen, and name the
-  // deposit it holds in the refusal (the client tops up by the difference).
-  const deposit = payment.balance > known ? await refreshDeposit(receiver, channel) : known;
+  // The confirmed deposit, as the watcher keeps it: a top-up counts once it is confirmed.
+  const deposit = fromDbAmount(channel.deposit);
   if (payment.balance > deposit) {
     throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
   }
 
   const won = await receiver.db.$transaction(async (tx) => {
+    // The watcher writes status without touching version: the guard checks both, so a close it
+    // records between our read and this write wins.
     const { count } = await tx.channel.updateMany({
-      where: { id: channel.id, version: channel.version, status: "open" },
-      data: { balance: toDbAmount(payment.balance), balanceSignature: toDbSignature(payment.balanceSignature), version: { increment: 1 } },
+      where: { id: channel.id, version: channel.version, status: "open", closeIssuedAt: null },
+      data: {
+        balance: toDbAmount(payment.balance),
+        balanceSignature: toDbSignature(payment.balanceSignature),
+        lastPaidAt: new Date(),
+        version: { increment: 1 },
+      },
     });
     if (count === 0) return false;
     await tx.purchase.create({
@@ -107,7 +108,25 @@ export async function acceptPayment(
   const now = (await findChannel(receiver, id))!;
   const retried = await alreadyBought(receiver, now, article);
   if (retried) return retried;
+  assertPayable(now);
   throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
+}
+
+/**
+ * Refuses proofs on a channel that is closing or closed on chain (from the watcher's first sight
+ * of the close, DESIGN.md), or whose sender asked for a closing signature.
+ */
+function assertPayable(channel: Channel): void {
+  const id = channelId(channel);
+  if (channel.status !== "open") throw new ChannelClosedError({ channel: id, status: channel.status });
+  if (channel.closeIssuedAt) {
+    throw new ChannelStateConflictError({
+      channel: id,
+      action: "pay through",
+      status: "closing",
+      hint: "its sender asked for a closing signature; open a new channel to keep reading",
+    });
+  }
 }
 
 /**

@@ -3,8 +3,9 @@ import type { Address } from "viem";
 import { fromDbAmount } from "../db/amount";
 import type { Channel } from "../db/Db";
 import { toDbAddress } from "../db/hex";
-import { ChannelNotFoundError, isTollgateError } from "../protocol/errors";
-import { channelDelegate, channelId, loadChannel } from "./channels";
+import { ChannelNotFoundError } from "../protocol/errors";
+import { channelDelegate, channelId, channelKey } from "./channels";
+import { MAX_INT64 } from "./limits";
 import type { Receiver } from "./context";
 
 /** What the receiver knows of a channel, as the channel API answers it (amounts as strings). */
@@ -18,7 +19,10 @@ export function describeChannel(row: Channel & { purchases?: { article: { slug: 
     deposit: fromDbAmount(row.deposit).toString(),
     balance: fromDbAmount(row.balance).toString(),
     withdrawn: fromDbAmount(row.withdrawn).toString(),
-    status: row.status,
+    // The receiver's view: closing from the moment it signed a closing commitment, before the
+    // chain knows anything of it.
+    status: row.status === "open" && row.closeIssuedAt ? ("closing" as const) : row.status,
+    confirmed: row.confirmed,
     balanceSignature: row.balanceSignature,
     ...(row.purchases ? { articles: row.purchases.map((p) => p.article.slug) } : {}),
   };
@@ -42,17 +46,15 @@ export async function listChannels(receiver: Receiver, sender: Address) {
 }
 
 /**
- * One channel, from the receiver's records or, on first sight, from the chain (so a client that
- * lost its state can recover a channel it opened but never used). 404 when there is none.
+ * One channel, as the receiver's watcher recorded it (so a client that lost its state can
+ * recover a channel it opened but never used). 404 when there is none.
  */
 export async function getChannel(receiver: Receiver, sender: Address, openBlock: bigint) {
   const id = { sender, receiver: receiver.config.receiver.address, openBlock };
-  try {
-    const row = await loadChannel(receiver, id);
-    const full = await receiver.db.channel.findUniqueOrThrow({ where: { id: row.id }, include: withPurchases });
-    return describeChannel(full);
-  } catch (error) {
-    if (isTollgateError(error) && error instanceof ChannelNotFoundError) throw new ChannelNotFoundError({ channel: id, at: "api" });
-    throw error;
-  }
+  const row = openBlock > MAX_INT64 ? null : await receiver.db.channel.findUnique({
+    where: { chainId_contract_sender_receiver_openBlock: channelKey(receiver, id) },
+    include: withPurchases,
+  });
+  if (!row) throw new ChannelNotFoundError({ channel: id, at: "api" });
+  return describeChannel(row);
 }

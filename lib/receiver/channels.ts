@@ -1,14 +1,12 @@
 import "server-only";
 import { getAddress, type Address } from "viem";
-import { readChannel } from "../chain/readChannel";
-import { fromDbAmount, toDbAmount } from "../db/amount";
 import type { Channel } from "../db/Db";
 import { toDbAddress } from "../db/hex";
-import { isUniqueViolation } from "../db/isUniqueViolation";
-import { ChannelNotFoundError, InsufficientConfirmationsError } from "../protocol/errors";
+import { ChannelNotFoundError, InsufficientConfirmationsError, ServiceUnavailableError } from "../protocol/errors";
 import type { ChannelId } from "../protocol/typedData";
 import { MAX_INT64 } from "./limits";
 import type { Receiver } from "./context";
+import { readCursor } from "./watcher/chainStore";
 
 /** The unique key of a channel row: the protocol's identity, scoped to this deployment. */
 export function channelKey(receiver: Receiver, id: ChannelId) {
@@ -37,55 +35,40 @@ export const channelId = (row: Channel): ChannelId => ({
 export const channelDelegate = (row: Channel): Address | null => (row.delegate ? getAddress(row.delegate) : null);
 
 /**
- * The receiver's row for a channel, read from the chain and stored on first sight. Throws
- * {@link ChannelNotFoundError} when the contract has no such channel (or it is not ours), and
- * {@link InsufficientConfirmationsError} while its opening is too recent to rely on.
+ * How far past the newest block the watcher saw a channel's open block may be and still be a
+ * block the chain made since (the watcher polls; a fast chain makes several blocks a second).
+ */
+const FUTURE_BLOCKS = 128n;
+
+/**
+ * The receiver's row for a channel, as the chain watcher recorded it: the gate never asks the
+ * chain on a request's behalf, so a flood of payments for channels that do not exist costs a
+ * database read each, not an RPC call. Throws {@link ChannelNotFoundError} when there is no such
+ * channel of ours, {@link InsufficientConfirmationsError} while its opening is too recent to rely
+ * on, or is in a block the watcher has not reached yet (so a client that just opened it waits
+ * and sends the same proof again, rather than opening another), and
+ * {@link ServiceUnavailableError} when the watcher is not current, so nobody can tell.
  */
 export async function loadChannel(receiver: Receiver, id: ChannelId): Promise<Channel> {
   const known = await findChannel(receiver, id);
-  if (known) return known;
-  if (toDbAddress(id.receiver) !== toDbAddress(receiver.config.receiver.address) || id.openBlock > MAX_INT64) {
+  if (known?.confirmed) return known;
+  if (!known && (toDbAddress(id.receiver) !== toDbAddress(receiver.config.receiver.address) || id.openBlock > MAX_INT64)) {
     throw new ChannelNotFoundError({ channel: id, at: "gate" });
   }
-  const { chain, config } = receiver;
-  const read = await readChannel(chain, config.channelManager, id, config.confirmations);
-  if (!read.found && read.reason === "unconfirmed") {
-    throw new InsufficientConfirmationsError({ channel: id, confirmations: read.confirmations, required: config.confirmations });
+  const cursor = await readCursor(receiver);
+  // Without a current watcher the receiver cannot tell a new channel from none at all.
+  if (!cursor || Date.now() - cursor.syncedAt.getTime() > receiver.config.watcher.maxLagMs) {
+    throw new ServiceUnavailableError({ dependency: "chain", retryAfterSeconds: Math.ceil(receiver.config.watcher.pollMs / 1000) + 1 });
   }
-  if (!read.found) throw new ChannelNotFoundError({ channel: id, at: "gate" });
-  const { deposit, withdrawn, settleTime, delegate } = read.channel;
-  try {
-    return await receiver.db.channel.create({
-      data: {
-        ...channelKey(receiver, id),
-        delegate: delegate ? toDbAddress(delegate) : null,
-        deposit: toDbAmount(deposit),
-        withdrawn: toDbAmount(withdrawn),
-        status: settleTime === 0n ? "open" : "closing",
-        settleAfter: settleTime === 0n ? null : settleTime,
-        confirmed: true,
-        confirmedBlock: id.openBlock + BigInt(config.confirmations - 1),
-      },
-    });
-  } catch (error) {
-    // Another request stored it first: theirs is as good as ours.
-    if (isUniqueViolation(error)) return (await findChannel(receiver, id))!;
-    throw error;
+  // Not seen in a block the watcher read, or opened in a block too far past the newest one it
+  // saw to exist yet: no such channel.
+  if (!known && (id.openBlock <= cursor.blockNumber || id.openBlock > cursor.head + FUTURE_BLOCKS)) {
+    throw new ChannelNotFoundError({ channel: id, at: "gate" });
   }
-}
-
-/**
- * Re-reads the deposit from the chain (a top-up the receiver has not seen yet) and stores it
- * when it grew. Returns the deposit to rely on.
- */
-export async function refreshDeposit(receiver: Receiver, row: Channel): Promise<bigint> {
-  const known = fromDbAmount(row.deposit);
-  const read = await readChannel(receiver.chain, receiver.config.channelManager, channelId(row), receiver.config.confirmations);
-  if (!read.found || read.channel.deposit <= known) return known;
-  // Deposits only grow, so a plain conditional update cannot lose a concurrent one.
-  await receiver.db.channel.updateMany({
-    where: { id: row.id, deposit: { lt: toDbAmount(read.channel.deposit) } },
-    data: { deposit: toDbAmount(read.channel.deposit) },
+  const confirmations = cursor.head >= id.openBlock ? Number(cursor.head - id.openBlock) + 1 : 0;
+  throw new InsufficientConfirmationsError({
+    channel: id,
+    confirmations: Math.min(confirmations, receiver.config.confirmations - 1),
+    required: receiver.config.confirmations,
   });
-  return read.channel.deposit;
 }

@@ -50,8 +50,8 @@ export async function issueClosingSignature(
   const closingSignature = await config.receiver.signTypedData(closingCommitmentTypedData(domain, id, stored.balance));
   const issued = await db.$transaction(async (tx) => {
     const { count } = await tx.channel.updateMany({
-      where: { id: channel.id, version: channel.version },
-      data: { status: "closing", version: { increment: 1 } },
+      where: { id: channel.id, version: channel.version, status: "open" },
+      data: { closeIssuedAt: new Date(), version: { increment: 1 } },
     });
     if (count === 0) return false;
     await tx.closingSignature.create({

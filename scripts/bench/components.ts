@@ -11,7 +11,6 @@ import { readdirSync, readlinkSync } from "node:fs";
 import type { Client, Config, Transaction, TransactionMode } from "@libsql/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { hashTypedData, recoverPublicKey, type PublicClient } from "viem";
-import type { PrivateKeyAccount } from "viem/accounts";
 import { toDbAmount } from "../../lib/db/amount";
 import { toDbAddress } from "../../lib/db/hex";
 import type { Article, Db } from "../../lib/db/Db";
@@ -22,6 +21,8 @@ import { acceptPayment } from "../../lib/receiver/acceptPayment";
 import { findPublishedArticle } from "../../lib/receiver/articles";
 import { findChannel } from "../../lib/receiver/channels";
 import type { Receiver } from "../../lib/receiver/context";
+import { cursorKey } from "../../lib/receiver/watcher/chainStore";
+import { loadConfig } from "../../lib/config";
 import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
 import { createTestDatabase } from "../../test/db/databases";
 import { devAccount } from "../lib/localChain";
@@ -149,15 +150,17 @@ for (const { mode, wal, shared } of variants) {
     db,
     // Never reached: every channel row exists and every proof is within the deposit.
     chain: undefined as unknown as PublicClient,
-    config: {
-      rpcUrl: "http://127.0.0.1:1",
-      chainId: CHAIN_ID,
-      receiver: receiverAccount as unknown as PrivateKeyAccount,
-      channelManager: MANAGER,
-      token: MANAGER,
-      confirmations: 1,
-    },
+    config: loadConfig({
+      CHAIN_ID: String(CHAIN_ID),
+      RPC_URL: "http://127.0.0.1:1",
+      CHANNEL_MANAGER_ADDRESS: MANAGER,
+      TOKEN_ADDRESS: MANAGER,
+      CONFIRMATIONS: "1",
+      WATCHER_MAX_LAG_SECONDS: "86400",
+    }),
   };
+  // The watcher's cursor, as if it had just synced: the gate charges only while it is current.
+  await db.chainCursor.create({ data: { ...cursorKey(receiver), blockNumber: 2n, blockHash: `0x${"00".repeat(32)}`, head: 2n, syncedAt: new Date() } });
   const articles: Article[] = [];
   for (let k = 0; k < total * 2; k++) {
     articles.push(

@@ -18,9 +18,13 @@ export async function rpc<T = unknown>(chain: TestChain, method: string, params:
   return answer.result as T;
 }
 
-/** Mines `blocks` empty blocks at once (Hardhat's `hardhat_mine`), e.g. to confirm a channel. */
+/**
+ * Mines `blocks` empty blocks at once (Hardhat's `hardhat_mine`), e.g. to confirm a channel, and
+ * waits until the sites on the chain have read them.
+ */
 export async function mine(chain: TestChain, blocks: number): Promise<void> {
   await rpc(chain, "hardhat_mine", [toHex(blocks)]);
+  await chain.synced(await blockNumber(chain));
 }
 
 export async function blockNumber(chain: TestChain): Promise<bigint> {

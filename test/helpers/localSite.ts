@@ -20,13 +20,41 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type TestChain = { url: string; deployment: Deployment; stop(): void };
+export type TestChain = {
+  url: string;
+  deployment: Deployment;
+  stop(): void;
+  /**
+   * Resolves once every site running on this chain has read it up to `block` (their watchers
+   * follow the chain by polling): after opening or topping up a channel, before paying on it.
+   */
+  synced(block: bigint): Promise<void>;
+};
+
+/** The sites serving each chain now, by the chain's URL. */
+const running = new Map<string, Set<string>>();
 
 /** A fresh Hardhat node on a free port with both contracts deployed (challenge period 120 s). */
 export async function startTestChain(): Promise<TestChain> {
   const { url, node } = await startLocalChain({ port: await freePort() });
   const deployment = await deployLocal(url, { quiet: true });
-  return { url, deployment, stop: () => stop(node) };
+  return {
+    url,
+    deployment,
+    stop: () => stop(node),
+    synced: async (block) => {
+      for (const site of running.get(url) ?? []) await watcherReached(site, block);
+    },
+  };
+}
+
+/** Waits until `site`'s watcher has applied `block` (GET /api/health). */
+export async function watcherReached(site: string, block: bigint, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`the watcher of ${site} to reach block ${block}`, async () => {
+    const response = await fetch(`${site}/api/health`, { signal: AbortSignal.timeout(2000) });
+    const { watcher } = (await response.json()) as { watcher?: { block: string | null } };
+    return watcher?.block != null && BigInt(watcher.block) >= block;
+  }, timeoutMs);
 }
 
 export type TestSite = {
@@ -72,23 +100,33 @@ export async function startSite({
     CHAIN_ID: String(chain.deployment.chainId),
     CHANNEL_MANAGER_ADDRESS: chain.deployment.channelManager,
     TOKEN_ADDRESS: chain.deployment.token,
+    WATCHER_FROM_BLOCK: String(chain.deployment.deployedAtBlock),
     NODE_ENV: "production",
     ...extra,
   };
   let child: ChildProcess;
   const log: string[] = [];
+  // Registered under the RPC the site reads: one told of a dead RPC never follows this chain.
+  const rpcUrl = env.RPC_URL!;
+  const sites = running.get(rpcUrl) ?? running.set(rpcUrl, new Set()).get(rpcUrl)!;
   const launch = async () => {
     child = start(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { env, log: (line) => log.push(line) });
     await waitFor(`next start on ${url}`, () => portAnswers(`${url}/api/stats`)).catch((error) => {
       throw new Error(`${error.message}\n${log.join("\n")}`);
     });
+    sites.add(url);
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    sites.delete(url);
+    stop(child, signal);
+    await exited(child);
   };
   await launch();
   return {
     url,
     output: () => log.join("\n"),
-    stop: async () => (stop(child), exited(child)),
-    kill: async () => (stop(child, "SIGKILL"), exited(child)),
+    stop: () => halt("SIGTERM"),
+    kill: () => halt("SIGKILL"),
     restart: launch,
   };
 }

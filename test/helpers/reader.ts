@@ -87,6 +87,7 @@ export async function openChannel(
     }),
   );
   const id: ChannelId = { sender: account.address, receiver, openBlock: receipt.blockNumber };
+  await chain.synced(receipt.blockNumber);
   const domain = domainOf(chain);
   return {
     ...id,
@@ -105,9 +106,10 @@ export async function openChannel(
     topUp: async (amount) => {
       await send(await wallet.writeContract({ address: token, abi: tollgateTokenAbi, functionName: "faucet", args: [amount] }));
       await send(await wallet.writeContract({ address: token, abi: tollgateTokenAbi, functionName: "approve", args: [channelManager, amount] }));
-      await send(
+      const { blockNumber } = await send(
         await wallet.writeContract({ address: channelManager, abi: channelManagerAbi, functionName: "topUp", args: [receiver, id.openBlock, amount] }),
       );
+      await chain.synced(blockNumber);
     },
   };
 }

@@ -96,6 +96,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
         balance: (3n * PRICE).toString(),
         withdrawn: "0",
         status: "open",
+        confirmed: true,
         balanceSignature: row!.balanceSignature,
         articles: ["alpha", "beta"],
       });
@@ -114,7 +115,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     }
   });
 
-  it("GET /api/channels/{sender}/{openBlock}: one channel, also one the receiver only knows from the chain", async () => {
+  it("GET /api/channels/{sender}/{openBlock}: one channel, also one never paid through (the watcher recorded it)", async () => {
     const known = await channelWithPurchases(3);
     const answer = await getJson(site, `/api/channels/${known.sender}/${known.openBlock}`);
     assert.equal(answer.status, 200, answer.text);
@@ -122,7 +123,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     assert.equal(described.balance, (3n * PRICE).toString());
     assert.deepEqual(described.articles, ["alpha", "beta"]);
 
-    // Opened on chain, never used here: the receiver reads it from the chain and answers.
+    // Opened on chain, never used here: the receiver knows it from its watcher.
     const unseen = await openChannel(chain, 4, { delegate: devAccount(16).address });
     const fresh = jsonOf(await getJson(site, `/api/channels/${unseen.sender}/${unseen.openBlock}`));
     assert.equal(fresh.balance, "0");
@@ -181,7 +182,9 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       functionName: "cooperativeClose",
       args: [channel.sender, RECEIVER, channel.openBlock, balance, proof.balanceSignature, closingSignature],
     });
-    assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    assert.equal(receipt.status, "success");
+    await chain.synced(receipt.blockNumber);
     assert.equal(await tokenBalance(chain, RECEIVER), receiverBefore + balance);
     assert.equal(await tokenBalance(chain, channel.sender), senderBefore + deposit - balance);
     assert.equal(await tokenBalance(chain, manager), managerBefore - deposit);
@@ -260,16 +263,17 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       functionName: "uncooperativeClose",
       args: [RECEIVER, channel.openBlock, 0n],
     });
-    await client.waitForTransactionReceipt({ hash });
+    await chain.synced((await client.waitForTransactionReceipt({ hash })).blockNumber);
     assert.equal(jsonOf(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
 
     const { db } = database();
     const before = await readBooks(db);
     assertProblem(await closeAt(channel, 0n), { status: 409, type: "channel-state-conflict" });
-    // Nor does it take payments any more.
+    // Nor does it take payments any more: a 402 that says to open another channel.
     assertProblem(await send(site, "/articles/alpha", { headers: programHeaders(await channel.sign(PRICE)) }), {
-      status: 409,
-      type: "channel-state-conflict",
+      status: 402,
+      type: "channel-closed",
+      rdn: RdnHeader.nonexistingChannel,
     });
     await assertNothingStored(db, before);
   });
@@ -286,9 +290,11 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       purchases: await db.purchase.count(),
       channels: { open: byStatus("open"), closing: byStatus("closing"), settled: byStatus("settled") },
     });
-    // This suite paid for two articles on each of five channels, and closed two.
+    // This suite paid for two articles on each of five channels; one of them was closed
+    // cooperatively on chain (settled), and another channel's sender asked to close on chain.
     assert.equal(jsonOf(answer).earned, (5n * 3n * PRICE).toString());
     assert.equal(jsonOf(answer).purchases, 10);
-    assert.equal(byStatus("closing"), 2);
+    assert.equal(byStatus("closing"), 1);
+    assert.equal(byStatus("settled"), 1);
   });
 });

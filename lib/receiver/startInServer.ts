@@ -1,0 +1,45 @@
+import "server-only";
+import { parseDatabaseUrl } from "../db/databaseUrl";
+import { getReceiver } from "./getReceiver";
+import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess } from "./leader/lease";
+import { startWatcher } from "./watcher/startWatcher";
+
+/** On SQLite, the lease that keeps a second server off the same database file. */
+export const SQLITE_INSTANCE_LEASE = "sqlite-instance";
+
+/**
+ * What a Tollgate server starts beside serving pages (instrumentation.ts): the chain watcher, in
+ * every instance, leading in one at a time. On SQLite only one instance may use a database file
+ * (SQLite has no way to share a lease with another host's process, and the scale-out path is
+ * PostgreSQL), so a second one stops at start-up and says so.
+ */
+export async function startInServer(): Promise<void> {
+  const receiver = getReceiver();
+  const holder = newHolder();
+  const { leaseMs } = receiver.config.watcher;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  if (parseDatabaseUrl().provider === "sqlite") {
+    if (!(await takeLeaseOfDeadProcess(receiver.db, SQLITE_INSTANCE_LEASE, holder, leaseMs))) {
+      const other = await receiver.db.lease.findUnique({ where: { name: SQLITE_INSTANCE_LEASE } });
+      console.error(
+        `tollgate: another server (${other?.holder ?? "unknown"}) is using this SQLite database. ` +
+          "Several instances need a database they can share: set DATABASE_URL to a PostgreSQL URL (postgres://…) and run `npm run db:migrate`.",
+      );
+      process.exit(1);
+    }
+    const heartbeat = setInterval(() => void acquireLease(receiver.db, SQLITE_INSTANCE_LEASE, holder, leaseMs).catch(() => undefined), leaseMs / 3);
+    heartbeat.unref();
+    cleanups.push(async () => (clearInterval(heartbeat), releaseLease(receiver.db, SQLITE_INSTANCE_LEASE, holder)));
+  }
+
+  if (receiver.config.watcher.enabled) {
+    const watcher = startWatcher(receiver, { holder });
+    cleanups.push(() => watcher.stop());
+  } else console.log("watcher: off in this instance (WATCHER=off)");
+
+  // Give the leases up on a clean stop, so another instance need not wait for them to expire.
+  const stop = () => void Promise.all(cleanups.map((cleanup) => cleanup().catch(() => undefined)));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}

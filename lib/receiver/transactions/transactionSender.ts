@@ -1,0 +1,255 @@
+import "server-only";
+import { formatEther, formatGwei, keccak256, type Hash, type Hex, type TransactionReceipt } from "viem";
+import { describeRevert } from "../../chain/describeRevert";
+import type { ReceiverTransaction, TransactionBroadcast } from "../../db/Db";
+import { toDbAddress } from "../../db/hex";
+import type { Receiver } from "../context";
+
+export type SenderLog = { info(line: string): void; warn(line: string): void };
+
+type Tracked = ReceiverTransaction & { broadcasts: TransactionBroadcast[]; channel: { sender: string; openBlock: bigint } | null };
+
+/** How often the gas balance is read for the low-balance warning, and how often the warning repeats. */
+const GAS_CHECK_MS = 30_000;
+const GAS_WARNING_REPEAT_MS = 10 * 60_000;
+/** A replacement must raise both fees by more than 10% (geth's and Hardhat's rule); 12.5% clears it. */
+const bump = (wei: bigint) => (wei * 1125n) / 1000n + 1n;
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/**
+ * The one sender of the receiver's transactions (disputes, withdrawals): it takes what was
+ * enqueued in ReceiverTransaction and sees each through to its confirmation, so that several
+ * tasks can share the receiver's key. Each `step()`:
+ *
+ * - follows what was sent: a mined broadcast moves the transaction on (or fails it with the
+ *   revert's reason); one the node no longer knows is sent again as signed; one not mined after
+ *   `TX_STUCK_BLOCKS` blocks is replaced at the same nonce with fees 12.5% higher, up to the cap
+ *   `MAX_FEE_PER_GAS_GWEI`; a nonce something else used puts the transaction back in the queue;
+ * - confirms what was mined once it is `CONFIRMATIONS` deep (a reorg that drops it sends it back
+ *   to "sent", where it is followed again);
+ * - sends what is queued, disputes first: it estimates the gas (a revert fails the transaction
+ *   with its reason, nothing is sent), takes the next nonce, prices it with EIP-1559 fees, and
+ *   records the signed transaction before broadcasting it, so a crash right after the broadcast
+ *   loses nothing. Errors that another try may cure wait with exponential backoff.
+ *
+ * Only the watcher's leader calls it (`isLeader` is checked before anything is signed), so one
+ * process at a time picks nonces for the key.
+ */
+export function createTransactionSender(receiver: Receiver, { isLeader, log }: { isLeader: () => boolean; log: SenderLog }) {
+  const { db, chain, config } = receiver;
+  const account = config.receiver;
+  const scope = { chainId: config.chainId, sender: toDbAddress(account.address) };
+  const include = { broadcasts: { orderBy: { id: "asc" as const } }, channel: { select: { sender: true, openBlock: true } } };
+  let gasCheckedAt = 0;
+  let gasWarnedAt = 0;
+
+  const label = (tx: Tracked) =>
+    `${tx.kind} #${tx.id}${tx.channel ? ` (channel ${tx.channel.sender.slice(0, 10)}…/${tx.channel.openBlock})` : ""}`;
+
+  async function currentFees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    const [block, tip] = await Promise.all([chain.getBlock({ blockTag: "latest" }), chain.estimateMaxPriorityFeePerGas()]);
+    // Twice the base fee rides out six full blocks of base-fee rises (12.5% each) before the
+    // transaction stops being includable.
+    const base = block.baseFeePerGas ?? 0n;
+    const maxFeePerGas = min(2n * base + tip, config.transactions.maxFeePerGas);
+    return { maxFeePerGas, maxPriorityFeePerGas: min(tip, maxFeePerGas) };
+  }
+
+  async function sign(tx: Tracked, nonce: number, gas: bigint, fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }) {
+    const raw = await account.signTransaction({ chainId: config.chainId, type: "eip1559", to: tx.to as Hex, data: tx.data as Hex, nonce, gas, ...fees });
+    return { raw, hash: keccak256(raw) };
+  }
+
+  async function broadcast(raw: Hex): Promise<unknown> {
+    try {
+      await chain.sendRawTransaction({ serializedTransaction: raw });
+      return undefined;
+    } catch (error) {
+      // The node has it already (a second broadcast of the same bytes): that is success.
+      if (/already known|known transaction|already imported/i.test(String((error as Error).message))) return undefined;
+      return error;
+    }
+  }
+
+  async function receiptOf(hash: string): Promise<TransactionReceipt | null> {
+    return chain.getTransactionReceipt({ hash: hash as Hash }).catch((error: Error) => {
+      if (error.name === "TransactionReceiptNotFoundError") return null;
+      throw error;
+    });
+  }
+
+  async function followSent(head: bigint): Promise<void> {
+    const sent = await db.receiverTransaction.findMany({ where: { ...scope, status: "sent" }, include, orderBy: { nonce: "asc" } });
+    for (const tx of sent) {
+      const receipts = await Promise.all(tx.broadcasts.map((b) => receiptOf(b.hash)));
+      const receipt = receipts.find((r) => r !== null);
+      if (receipt) {
+        await recordMined(tx, receipt);
+        continue;
+      }
+      const newest = tx.broadcasts.at(-1);
+      const latestNonce = await chain.getTransactionCount({ address: account.address, blockTag: "latest" });
+      if (!newest || (tx.nonce !== null && tx.nonce < latestNonce)) {
+        // Another transaction of this key took the nonce (sent from elsewhere): send ours anew.
+        log.warn(`${label(tx)}: nonce ${tx.nonce} was used by another transaction of ${account.address}; sending it again with a new nonce`);
+        await db.receiverTransaction.update({ where: { id: tx.id }, data: { status: "queued", nonce: null } });
+        continue;
+      }
+      const known = await chain.getTransaction({ hash: newest.hash as Hash }).then(
+        () => true,
+        (error: Error) => (error.name === "TransactionNotFoundError" ? false : Promise.reject(error)),
+      );
+      if (!known) {
+        const failed = await broadcast(newest.raw as Hex);
+        log.info(failed ? `${label(tx)}: the node does not know ${newest.hash} and refused it again: ${short(failed)}` : `${label(tx)}: sent ${newest.hash} again (the node had forgotten it)`);
+      }
+      if (head - newest.sentAtBlock >= BigInt(config.transactions.stuckAfterBlocks)) await replace(tx, newest, head);
+    }
+  }
+
+  async function replace(tx: Tracked, newest: TransactionBroadcast, head: bigint): Promise<void> {
+    const now = await currentFees();
+    const cap = config.transactions.maxFeePerGas;
+    const maxFeePerGas = min(max(bump(BigInt(newest.maxFeePerGas)), now.maxFeePerGas), cap);
+    const maxPriorityFeePerGas = min(max(bump(BigInt(newest.maxPriorityFeePerGas)), now.maxPriorityFeePerGas), maxFeePerGas);
+    if (maxFeePerGas <= BigInt(newest.maxFeePerGas) || maxPriorityFeePerGas <= BigInt(newest.maxPriorityFeePerGas)) {
+      const note = `not mined, and its fee is at the cap MAX_FEE_PER_GAS_GWEI=${formatGwei(cap)}`;
+      if (tx.error !== note) {
+        log.warn(`${label(tx)}: ${note}: raise the cap to get it mined sooner`);
+        await db.receiverTransaction.update({ where: { id: tx.id }, data: { error: note } });
+      }
+      return;
+    }
+    const gas = BigInt(tx.gasLimit ?? 0);
+    const { raw, hash } = await sign(tx, tx.nonce!, gas, { maxFeePerGas, maxPriorityFeePerGas });
+    await db.transactionBroadcast.create({
+      data: { transactionId: tx.id, hash, raw, maxFeePerGas: String(maxFeePerGas), maxPriorityFeePerGas: String(maxPriorityFeePerGas), sentAtBlock: head },
+    });
+    const failed = await broadcast(raw);
+    const blocks = head - newest.sentAtBlock;
+    log.info(
+      `${label(tx)}: not mined after ${blocks} blocks; ${failed ? "tried to replace it" : `replaced it with ${hash}`} at max fee ${formatGwei(maxFeePerGas)} gwei (was ${formatGwei(BigInt(newest.maxFeePerGas))})${failed ? `: ${short(failed)}` : ""}`,
+    );
+  }
+
+  async function recordMined(tx: Tracked, receipt: TransactionReceipt): Promise<void> {
+    const cost = receipt.gasUsed * receipt.effectiveGasPrice;
+    if (receipt.status === "success") {
+      await db.receiverTransaction.update({
+        where: { id: tx.id },
+        data: { status: "mined", hash: receipt.transactionHash, blockNumber: receipt.blockNumber, gasUsed: String(receipt.gasUsed), error: null },
+      });
+      log.info(`${label(tx)}: mined in block ${receipt.blockNumber} (gas ${receipt.gasUsed}, ${formatEther(cost)} ETH)`);
+      return;
+    }
+    const reason =
+      describeRevert(await chain.call({ account: account.address, to: tx.to as Hex, data: tx.data as Hex, blockNumber: receipt.blockNumber - 1n }).catch((e) => e)) ??
+      "reverted";
+    await db.receiverTransaction.update({
+      where: { id: tx.id },
+      data: { status: "failed", hash: receipt.transactionHash, blockNumber: receipt.blockNumber, gasUsed: String(receipt.gasUsed), error: reason },
+    });
+    log.warn(`${label(tx)}: failed: reverted in block ${receipt.blockNumber}: ${reason}`);
+  }
+
+  async function confirmMined(head: bigint): Promise<void> {
+    const mined = await db.receiverTransaction.findMany({ where: { ...scope, status: "mined" }, include });
+    for (const tx of mined) {
+      const receipt = await receiptOf(tx.hash!);
+      if (!receipt) {
+        log.warn(`${label(tx)}: its block was dropped by a reorg; following it again`);
+        await db.receiverTransaction.update({ where: { id: tx.id }, data: { status: "sent", hash: null, blockNumber: null } });
+        continue;
+      }
+      const confirmations = Number(head - receipt.blockNumber) + 1;
+      if (confirmations < config.confirmations) continue;
+      await db.receiverTransaction.update({ where: { id: tx.id }, data: { status: "confirmed", blockNumber: receipt.blockNumber } });
+      log.info(`${label(tx)}: confirmed (${confirmations} block${confirmations === 1 ? "" : "s"} deep)`);
+    }
+  }
+
+  async function sendQueued(head: bigint): Promise<void> {
+    const queued = await db.receiverTransaction.findMany({
+      where: { ...scope, status: "queued", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: new Date() } }] },
+      include,
+      // Disputes first: they have a deadline (the challenge period), withdrawals do not.
+      orderBy: [{ kind: "asc" }, { id: "asc" }],
+    });
+    for (const tx of queued) {
+      if (!isLeader()) return;
+      let gas: bigint;
+      try {
+        gas = await chain.estimateGas({ account: account.address, to: tx.to as Hex, data: tx.data as Hex });
+      } catch (error) {
+        const reason = describeRevert(error);
+        if (reason) {
+          await db.receiverTransaction.update({ where: { id: tx.id }, data: { status: "failed", error: reason } });
+          log.warn(`${label(tx)}: failed before sending: ${reason}`);
+        } else await retryLater(tx, `could not estimate its gas: ${short(error)}`);
+        continue;
+      }
+      const nonce = await nextNonce();
+      const fees = await currentFees();
+      const gasLimit = (gas * 12n) / 10n;
+      const { raw, hash } = await sign(tx, nonce, gasLimit, fees);
+      await db.$transaction(async (t) => {
+        await t.transactionBroadcast.create({
+          data: { transactionId: tx.id, hash, raw, maxFeePerGas: String(fees.maxFeePerGas), maxPriorityFeePerGas: String(fees.maxPriorityFeePerGas), sentAtBlock: head },
+        });
+        await t.receiverTransaction.update({ where: { id: tx.id }, data: { status: "sent", nonce, gasLimit: String(gasLimit), error: null } });
+      });
+      const failed = await broadcast(raw);
+      if (failed && /nonce too low|replacement transaction underpriced|insufficient funds/i.test(String((failed as Error).message))) {
+        await db.transactionBroadcast.delete({ where: { hash } });
+        await db.receiverTransaction.update({ where: { id: tx.id }, data: { status: "queued", nonce: null } });
+        await retryLater(tx, short(failed));
+        continue;
+      }
+      // Any other refusal: the transaction stays "sent" and followSent broadcasts it again.
+      log.info(
+        `${label(tx)}: sent ${hash} (nonce ${nonce}, max fee ${formatGwei(fees.maxFeePerGas)} gwei, gas limit ${gasLimit})${failed ? `; the node answered: ${short(failed)}` : ""}`,
+      );
+    }
+  }
+
+  async function nextNonce(): Promise<number> {
+    const pending = await chain.getTransactionCount({ address: account.address, blockTag: "pending" });
+    const live = await db.receiverTransaction.findFirst({ where: { ...scope, status: "sent" }, orderBy: { nonce: "desc" }, select: { nonce: true } });
+    return Math.max(pending, (live?.nonce ?? -1) + 1);
+  }
+
+  async function retryLater(tx: Tracked, why: string): Promise<void> {
+    const attempts = tx.attempts + 1;
+    const delaySeconds = Math.min(2 ** attempts, 60);
+    await db.receiverTransaction.update({
+      where: { id: tx.id },
+      data: { attempts, error: why, nextAttemptAt: new Date(Date.now() + delaySeconds * 1000) },
+    });
+    log.warn(`${label(tx)}: ${why}; trying again in ${delaySeconds} s`);
+  }
+
+  async function checkGasBalance(): Promise<void> {
+    if (Date.now() - gasCheckedAt < GAS_CHECK_MS) return;
+    gasCheckedAt = Date.now();
+    const balance = await chain.getBalance({ address: account.address });
+    if (balance >= config.transactions.gasBalanceWarning || Date.now() - gasWarnedAt < GAS_WARNING_REPEAT_MS) return;
+    gasWarnedAt = Date.now();
+    log.warn(
+      `receiver ${account.address} has ${formatEther(balance)} ETH for gas, below GAS_BALANCE_WARNING_ETH=${formatEther(config.transactions.gasBalanceWarning)}: fund it, or disputes cannot be sent`,
+    );
+  }
+
+  return {
+    /** Follows, confirms and sends what it can now; call it on every watcher tick. */
+    async step(): Promise<void> {
+      const head = await chain.getBlockNumber({ cacheTime: 0 });
+      await followSent(head);
+      await confirmMined(head);
+      if (isLeader()) await sendQueued(head);
+      await checkGasBalance();
+    },
+  };
+}
+
+const short = (error: unknown) => ((error as { shortMessage?: string }).shortMessage ?? String((error as Error)?.message ?? error)).split("\n")[0].slice(0, 300);

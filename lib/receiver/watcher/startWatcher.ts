@@ -1,0 +1,133 @@
+import "server-only";
+import type { Receiver } from "../context";
+import { enqueueDisputes } from "../enqueueDisputes";
+import { acquireLease, newHolder, releaseLease, type Holder } from "../leader/lease";
+import { createTransactionSender, type SenderLog } from "../transactions/transactionSender";
+import { recordSyncError } from "./chainStore";
+import { syncChain, type SyncProgress } from "./syncChain";
+
+/** The lease that makes one process, of all that share the database, the watcher. */
+export const WATCHER_LEASE = "watcher";
+/** After an error, wait longer each time up to this. */
+const MAX_BACKOFF_MS = 30_000;
+
+export type Watcher = {
+  /** Whether this process holds the lead now. */
+  isLeader(): boolean;
+  holder: Holder;
+  /** Runs a tick now rather than at the next poll (after enqueueing a transaction, say). */
+  nudge(): void;
+  /** Resolves after the next complete tick of the leader (tests, the CLI). */
+  settled(): Promise<void>;
+  /** Stops the loop and gives the lease up, so that another process takes over at once. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Runs the receiver's always-on duties in this process, while it holds the watcher lease:
+ * follow the chain into the database (syncChain), decide disputes (enqueueDisputes), and send
+ * the receiver's transactions (transactionSender). Every process that serves the site calls
+ * this; the lease lets one of them act at a time. It renews the lease every third of its
+ * lifetime on a timer of its own, so a long catch-up does not lose it; a process that stops
+ * renewing (killed, hung, cut off from the database) is replaced once the lease expires, within
+ * LEADER_LEASE_SECONDS plus a third of it.
+ *
+ * @example
+ * const watcher = startWatcher(getReceiver())
+ * process.on("SIGTERM", () => watcher.stop())
+ */
+export function startWatcher(receiver: Receiver, { log = consoleLog, holder = newHolder() }: { log?: SenderLog; holder?: Holder } = {}): Watcher {
+  const { leaseMs, pollMs } = receiver.config.watcher;
+  let leaderUntil = 0;
+  let leading = false;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let ticks: (() => void)[] = [];
+  const isLeader = () => !stopped && Date.now() < leaderUntil;
+  const sender = createTransactionSender(receiver, { isLeader, log });
+
+  async function renew(): Promise<void> {
+    try {
+      const expires = await acquireLease(receiver.db, WATCHER_LEASE, holder, leaseMs);
+      leaderUntil = expires ? expires.getTime() - leaseMs / 3 : 0;
+    } catch (error) {
+      // Cannot reach the database: stop acting until a renewal succeeds.
+      leaderUntil = 0;
+      warnOnce(`watcher: cannot renew the lease: ${message(error)}`);
+    }
+    if (isLeader() !== leading) {
+      leading = isLeader();
+      log.info(leading ? `watcher: this process leads (${holder.id})` : `watcher: this process no longer leads`);
+      wake?.();
+    }
+  }
+
+  let lastWarning = "";
+  let lastWarningAt = 0;
+  function warnOnce(line: string) {
+    if (line === lastWarning && Date.now() - lastWarningAt < 60_000) return;
+    lastWarning = line;
+    lastWarningAt = Date.now();
+    log.warn(line);
+  }
+
+  const onProgress = (p: SyncProgress) => {
+    if (p.stage === "catching-up") log.info(`watcher: catching up from block ${p.from} to ${p.head} (${p.head - p.from + 1n} blocks)`);
+    else if (p.stage === "progress") log.info(`watcher: ${p.done} blocks read, ${p.toGo} to go, ${p.events} events applied`);
+    else if (p.stage === "caught-up") log.info(`watcher: caught up: ${p.blocks} blocks, ${p.events} events in ${(p.ms / 1000).toFixed(1)} s`);
+    else log.warn(`watcher: reorg: block ${p.from} is no longer on the chain; rewound to block ${p.to} (${p.droppedEvents} events undone)`);
+  };
+
+  async function tick(): Promise<void> {
+    await syncChain(receiver, onProgress);
+    if (!isLeader()) return;
+    await enqueueDisputes(receiver, log.info);
+    await sender.step();
+  }
+
+  const heartbeat = setInterval(() => void renew(), leaseMs / 3);
+  heartbeat.unref?.();
+  const loop = (async () => {
+    let failures = 0;
+    await renew();
+    while (!stopped) {
+      if (isLeader()) {
+        try {
+          await tick();
+          failures = 0;
+          for (const done of ticks.splice(0)) done();
+        } catch (error) {
+          failures++;
+          warnOnce(`watcher: ${message(error)}`);
+          await recordSyncError(receiver, message(error)).catch(() => undefined);
+        }
+      }
+      const delay = failures === 0 ? pollMs : Math.min(pollMs * 2 ** failures, MAX_BACKOFF_MS);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        timer.unref?.();
+        wake = () => (clearTimeout(timer), resolve());
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    isLeader,
+    holder,
+    nudge: () => wake?.(),
+    settled: () => new Promise<void>((resolve) => (ticks.push(resolve), wake?.())),
+    async stop() {
+      stopped = true;
+      clearInterval(heartbeat);
+      wake?.();
+      await loop;
+      for (const done of ticks.splice(0)) done();
+      ticks = [];
+      await releaseLease(receiver.db, WATCHER_LEASE, holder).catch(() => undefined);
+    },
+  };
+}
+
+const consoleLog: SenderLog = { info: (line) => console.log(line), warn: (line) => console.warn(line) };
+const message = (error: unknown) => ((error as { shortMessage?: string }).shortMessage ?? (error as Error)?.message ?? String(error)).split("\n")[0];
