@@ -33,6 +33,10 @@ export type TestChannel = ChannelId & {
   browserHeaders(payment: Payment): Record<string, string>;
   /** Adds `amount` to the deposit on chain (faucet, approve, topUp), as the sender. */
   topUp(amount: bigint): Promise<void>;
+  /** The sender's uncooperative close at `balance`; returns the block it was mined in. */
+  requestClose(balance: bigint): Promise<bigint>;
+  /** The sender's settle after the challenge period; returns the block it was mined in. */
+  settle(): Promise<bigint>;
 };
 
 /** The EIP-712 domain fields of a test chain's deployment. */
@@ -110,6 +114,20 @@ export async function openChannel(
         await wallet.writeContract({ address: channelManager, abi: channelManagerAbi, functionName: "topUp", args: [receiver, id.openBlock, amount] }),
       );
       await chain.synced(blockNumber);
+    },
+    requestClose: async (balance) => {
+      const { blockNumber } = await send(
+        await wallet.writeContract({ address: channelManager, abi: channelManagerAbi, functionName: "uncooperativeClose", args: [receiver, id.openBlock, balance] }),
+      );
+      await chain.synced(blockNumber);
+      return blockNumber;
+    },
+    settle: async () => {
+      const { blockNumber } = await send(
+        await wallet.writeContract({ address: channelManager, abi: channelManagerAbi, functionName: "settle", args: [receiver, id.openBlock] }),
+      );
+      await chain.synced(blockNumber);
+      return blockNumber;
     },
   };
 }

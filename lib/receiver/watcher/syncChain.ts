@@ -22,9 +22,11 @@ const QUIET_BELOW = 100n;
  * transaction, and, when the chain no longer has the cursor's block (a reorg), rewinds to the
  * newest checkpoint the chain still has and reads on from there.
  *
- * Each range is bracketed by two reads of its last block's hash: when the chain changed between
- * them, the logs may mix two forks, so the range is read again. The first block's parent must
- * be the cursor's block, or the fork is below the range.
+ * Each read of logs is bracketed by reads of the hashes of the cursor's block and of the range's
+ * last block: when either changed meanwhile, the logs may mix two forks, so the range is read
+ * again (or, if the cursor's block is gone, the watcher rewinds first). Hashes are compared by
+ * block number rather than through `parentHash`, which Hardhat leaves zero inside the ranges
+ * `hardhat_mine` makes.
  */
 export async function syncChain(receiver: Receiver, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
   const { chain, config } = receiver;
@@ -68,15 +70,16 @@ export async function syncChain(receiver: Receiver, onProgress?: (p: SyncProgres
       onProgress?.({ stage: "catching-up", from, head });
     }
     const to = head - from + 1n > BigInt(config.watcher.blockRange) ? from + BigInt(config.watcher.blockRange) - 1n : head;
-    const last = to === head ? latest : await chain.getBlock({ blockNumber: to });
-    const first = from === to ? last : await chain.getBlock({ blockNumber: from });
-    if (first.parentHash.toLowerCase() !== cursor.blockHash) {
+    if (!(await stillHas(receiver, cursor.blockNumber, cursor.blockHash))) {
       await rewind(receiver, cursor.id, cursor.blockNumber, head, onProgress);
       continue;
     }
+    const last = to === head ? latest : await chain.getBlock({ blockNumber: to });
     const found = await getChannelEvents(chain, { manager: config.channelManager, receiver: config.receiver.address, fromBlock: from, toBlock: to });
     const again = await chain.getBlock({ blockNumber: to });
+    // Both ends unchanged around the read: the logs are of one chain, the one that extends ours.
     if (again.hash !== last.hash || found.some((e) => e.blockNumber === to && e.blockHash !== last.hash)) continue;
+    if (!(await stillHas(receiver, cursor.blockNumber, cursor.blockHash))) continue;
 
     events += await applyBlocks(receiver, { from, to, toHash: last.hash, head, events: found });
     blocks += to - from + 1n;
@@ -85,6 +88,13 @@ export async function syncChain(receiver: Receiver, onProgress?: (p: SyncProgres
 }
 
 const ZERO_HASH = `0x${"0".repeat(64)}` as Hash;
+
+/** Whether the chain still has `hash` at `block` (before the start block, there is nothing to lose). */
+async function stillHas(receiver: Receiver, block: bigint, hash: string): Promise<boolean> {
+  if (block < 0n) return true;
+  const onChain = await receiver.chain.getBlock({ blockNumber: block });
+  return onChain.hash.toLowerCase() === hash;
+}
 
 /** Finds the newest checkpoint the chain still has and rewinds to it (or to before the start block). */
 async function rewind(receiver: Receiver, cursorId: number, at: bigint, head: bigint, onProgress?: (p: SyncProgress) => void) {
