@@ -17,11 +17,21 @@
  * - gas is the receipt's `gasUsed`, refunds included, one transaction per operation.
  *
  * Rows µRaiden has no counterpart for come after: payouts the token refuses (a USDC-like blocklist,
- * `BlocklistToken`: the close that defers one payout, the claim).
+ * `BlocklistToken`: the close that defers one payout, the claim), and TollgateToken's EIP-3009
+ * calls. An x402 `exact` purchase is one `transferWithAuthorization`, submitted (and paid for) by the
+ * payee's facilitator: its v, r, s row for an EOA payer, the bytes row for a smart wallet's signature
+ * (an EOA's here, so the two differ only by the form). Payer and payee already hold tokens; the
+ * nonce's slot is always new (22,100 of each figure).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
-import { encodePacked, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import { encodePacked, keccak256, parseEther, parseSignature, toHex, zeroAddress, type Address, type Hex } from "viem";
+import {
+  cancelAuthorizationTypedData,
+  receiveWithAuthorizationTypedData,
+  transferWithAuthorizationTypedData,
+  type Authorization,
+} from "../lib/chain/eip3009";
 import { permitTypedData } from "../lib/chain/permit";
 import {
   balanceProofTypedData,
@@ -288,6 +298,81 @@ async function deployBlocklist() {
   await networkHelpers.time.increase(CHALLENGE_PERIOD + 1n);
   const gas = await gasOf(manager.write.settle([channel.receiver, channel.openBlock], { account: sender.account }));
   row("settle, BlocklistToken, sender blocklisted (refund deferred)", gas, null);
+}
+
+// --- EIP-3009 (x402's exact scheme) -------------------------------------------------------------
+/** A fresh TollgateToken; the sender (payer) and receiver (payee) hold tokens. */
+async function deployEip3009() {
+  const { token } = await deploy();
+  const domain = { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address };
+  const now = BigInt(await networkHelpers.time.latest());
+  const authorization: Authorization = {
+    from: sender.account.address,
+    to: receiver.account.address,
+    value: parseEther("1"),
+    validAfter: now - 600n,
+    validBefore: now + 3600n,
+    nonce: keccak256(toHex("x402 nonce")),
+  };
+  const args = [
+    authorization.from,
+    authorization.to,
+    authorization.value,
+    authorization.validAfter,
+    authorization.validBefore,
+    authorization.nonce,
+  ] as const;
+  return { token, domain, authorization, args };
+}
+/** x402's split of a 65-byte signature for the v, r, s overload. */
+function vrs(signature: Hex) {
+  const { r, s, v, yParity } = parseSignature(signature);
+  return [Number(v ?? BigInt(yParity + 27)), r, s] as const;
+}
+const facilitator = delegate; // any third account
+{
+  const { token, domain, authorization, args } = await deployEip3009();
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...transferWithAuthorizationTypedData(domain, authorization),
+  });
+  const gas = await gasOf(
+    token.write.transferWithAuthorization([...args, ...vrs(signature)], { account: facilitator.account }),
+  );
+  row("transferWithAuthorization (v, r, s): an x402 purchase", gas, null);
+}
+{
+  const { token, domain, authorization, args } = await deployEip3009();
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...transferWithAuthorizationTypedData(domain, authorization),
+  });
+  const gas = await gasOf(
+    token.write.transferWithAuthorization([...args, signature], { account: facilitator.account }),
+  );
+  row("transferWithAuthorization (bytes signature)", gas, null);
+}
+{
+  const { token, domain, authorization, args } = await deployEip3009();
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...receiveWithAuthorizationTypedData(domain, authorization),
+  });
+  const gas = await gasOf(
+    token.write.receiveWithAuthorization([...args, ...vrs(signature)], { account: receiver.account }),
+  );
+  row("receiveWithAuthorization (v, r, s), by the payee", gas, null);
+}
+{
+  const { token, domain, authorization } = await deployEip3009();
+  const message = { authorizer: authorization.from, nonce: authorization.nonce };
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...cancelAuthorizationTypedData(domain, message),
+  });
+  const args = [message.authorizer, message.nonce, ...vrs(signature)] as const;
+  const gas = await gasOf(token.write.cancelAuthorization(args, { account: facilitator.account }));
+  row("cancelAuthorization (v, r, s)", gas, null);
 }
 
 // --- Report ------------------------------------------------------------------------------------
