@@ -171,7 +171,7 @@ describe("TollgateToken: EIP-3009 as x402's facilitator calls it", () => {
     const facilitator = f.other.account;
     assert.equal(await f.token.read.authorizationState([a.from, a.nonce]), false);
 
-    await f.token.simulate.transferWithAuthorization(args, { account: facilitator }); // x402's verify step
+    await f.token.simulate.transferWithAuthorization(args, { account: facilitator.address }); // x402's verify step
     const payerBefore = await f.balanceOf(a.from);
     const payeeBefore = await f.balanceOf(a.to);
     const hash = await f.token.write.transferWithAuthorization(args, { account: facilitator });
