@@ -20,7 +20,8 @@ import {ITokenReceiver} from "./interfaces/ITokenReceiver.sol";
 /// - every entry point has a `(…, uint8 v, bytes32 r, bytes32 s)` and a `(…, bytes signature)` form,
 ///   and both accept ERC-1271 signatures from contract accounts (x402's facilitator calls the v, r, s
 ///   form for every 65-byte signature, a 1-of-1 Safe's included), ECDSA being tried first (see
-///   {_requireValidSignature}: cheaper than USDC for the common EOA payer, same outcome otherwise);
+///   {_requireValidSignature}: cheaper than USDC for the common EOA payer, and an EIP-7702
+///   account's own key counts);
 /// - `validAfter` and `validBefore` are Unix times only (see {_checkValidity});
 /// - {receiveWithAuthorization} checks its caller first, with its own error.
 /// The EIP-712 domain is ERC20Permit's ("Tollgate Token", "1", chain id, this contract), shared by
