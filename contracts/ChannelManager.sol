@@ -28,7 +28,15 @@ import {IChannelManager} from "./interfaces/IChannelManager.sol";
 /// Every external function follows checks-effects-interactions: the token is called last, after
 /// storage is final, so a re-entering token sees the channel already updated or deleted. The one
 /// call before the checks, the permit in {createChannelWithPermit}, changes nothing here, and the
-/// checks that follow it see whatever it did.
+/// checks that follow it see whatever it did. The one write after a call is a close's credit of a
+/// payout the token refused (see {_defer}): the channel is already gone by then, and the credit only
+/// adds to a balance that nothing re-entered could have read to the account's advantage.
+///
+/// A close pays two parties, and the token may refuse one of them (USDC and USDT blocklist accounts;
+/// a hooking token's recipient may revert). Such a failure must not cost the other party its payout,
+/// so each close transfer is attempted on its own and a failed one is kept for its owner to claim,
+/// to any address it names. Hence the books: the manager holds exactly
+/// Σ(deposit − withdrawn) over live channels + Σ claimable.
 contract ChannelManager is IChannelManager, EIP712 {
     using SafeERC20 for IERC20;
 
@@ -56,6 +64,10 @@ contract ChannelManager is IChannelManager, EIP712 {
     uint64 private immutable _challengePeriod;
 
     mapping(bytes32 key => Channel) private _channels;
+
+    /// @dev Payouts of closed channels whose transfer failed, by the account they are owed to.
+    /// uint256: the sum over many channels of uint128 amounts.
+    mapping(address account => uint256) private _claimable;
 
     /// @notice Deploys a manager for one token and one challenge period.
     /// @param token_ The ERC-20 token escrowed by every channel (fee-on-transfer and rebasing
@@ -217,6 +229,20 @@ contract ChannelManager is IChannelManager, EIP712 {
         _payOut(msg.sender, receiver, openBlock, closingBalance, deposit, withdrawn);
     }
 
+    /// @inheritdoc IChannelManager
+    function claimPayout(address to) external returns (uint256 amount) {
+        // Sending to this contract would hold tokens owed to no one (the books would no longer add up).
+        if (to == address(0) || to == address(this)) revert ChannelInvalidClaimRecipient(to);
+        amount = _claimable[msg.sender];
+        if (amount == 0) revert ChannelNothingToClaim(msg.sender);
+
+        _claimable[msg.sender] = 0;
+        emit ChannelPayoutClaimed(msg.sender, to, amount);
+
+        // Reverting (not try): a failed claim keeps the balance, and the caller may name another `to`.
+        _token.safeTransfer(to, amount);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------
@@ -229,6 +255,11 @@ contract ChannelManager is IChannelManager, EIP712 {
     /// @inheritdoc IChannelManager
     function challengePeriod() external view returns (uint64) {
         return _challengePeriod;
+    }
+
+    /// @inheritdoc IChannelManager
+    function claimable(address account) external view returns (uint256) {
+        return _claimable[account];
     }
 
     /// @inheritdoc IChannelManager
@@ -333,6 +364,19 @@ contract ChannelManager is IChannelManager, EIP712 {
 
     /// @dev Final transfers of a closed channel; storage must already be cleared.
     /// Requires withdrawn <= balance <= deposit.
+    ///
+    /// Each transfer is tried on its own: if the token refuses one in any way (reverts, returns
+    /// false, runs out of gas), that amount goes to its owner's claimable balance ({_defer}) and the
+    /// other payout still happens. `trySafeTransfer` copies no return data of a failed call, so a
+    /// huge revert reason cannot exhaust the gas here.
+    ///
+    /// The token call gets all but 1/64 of the remaining gas (EIP-150). A recipient that burns all it
+    /// is given leaves this frame that 1/64 (a little more when its hook is a call deeper) for the
+    /// credit, its event and the other payout: the close then succeeds only when the submitter gave
+    /// it enough gas (gas estimation finds that limit), and otherwise reverts whole, changing
+    /// nothing. For the same reason a submitter cannot starve a plain ERC-20 transfer (under ~30,000
+    /// gas) into a deferral on purpose: the 1/64 left after it ran out (under 500 gas) cannot pay
+    /// for the credit's storage write (5,000 or more), so the whole close reverts.
     function _payOut(
         address sender,
         address receiver,
@@ -347,9 +391,26 @@ contract ChannelManager is IChannelManager, EIP712 {
             receiverAmount = balance - withdrawn;
             senderAmount = deposit - balance;
         }
+        // The amounts owed, whether or not each transfer below goes through.
         emit ChannelSettled(sender, receiver, openBlock, balance, receiverAmount, senderAmount);
-        if (receiverAmount != 0) _token.safeTransfer(receiver, receiverAmount);
-        if (senderAmount != 0) _token.safeTransfer(sender, senderAmount);
+        if (receiverAmount != 0 && !_token.trySafeTransfer(receiver, receiverAmount)) {
+            _defer(sender, receiver, openBlock, receiver, receiverAmount);
+        }
+        if (senderAmount != 0 && !_token.trySafeTransfer(sender, senderAmount)) {
+            _defer(sender, receiver, openBlock, sender, senderAmount);
+        }
+    }
+
+    /// @dev Credits a payout the token refused to `account`'s claimable balance.
+    ///
+    /// The one write after a token call in this contract: writing it first and undoing it on success
+    /// would cost every close two extra storage writes. It is safe: the channel is already deleted,
+    /// so a close re-entered during the failed call found nothing, and a re-entered {claimPayout}
+    /// saw the balance before this credit (it could take only what was already owed); `+=` reads the
+    /// balance now, so no update made meanwhile is lost.
+    function _defer(address sender, address receiver, uint64 openBlock, address account, uint128 amount) private {
+        _claimable[account] += amount;
+        emit ChannelPayoutDeferred(sender, receiver, openBlock, account, amount);
     }
 
     /// @dev Reverts unless `signature` is a valid, low-s balance proof by the sender or by the

@@ -15,10 +15,23 @@
  * - the same amounts: open 1000 base units, top up 14, withdraw 20 then the whole 100 TOLL deposit,
  *   close at 55 of 100 TOLL (both parties paid);
  * - gas is the receipt's `gasUsed`, refunds included, one transaction per operation.
+ *
+ * Rows µRaiden has no counterpart for come after: payouts the token refuses (a USDC-like blocklist,
+ * `BlocklistToken`: the close that defers one payout, the claim), and TollgateToken's EIP-3009
+ * calls. An x402 `exact` purchase is one `transferWithAuthorization`, submitted (and paid for) by the
+ * payee's facilitator: its v, r, s row for an EOA payer, the bytes row for a smart wallet's signature
+ * (an EOA's here, so the two differ only by the form). Payer and payee already hold tokens; the
+ * nonce's slot is always new (22,100 of each figure).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
-import { encodePacked, parseEther, parseSignature, zeroAddress, type Address, type Hex } from "viem";
+import { encodePacked, keccak256, parseEther, parseSignature, toHex, zeroAddress, type Address, type Hex } from "viem";
+import {
+  cancelAuthorizationTypedData,
+  receiveWithAuthorizationTypedData,
+  transferWithAuthorizationTypedData,
+  type Authorization,
+} from "../lib/chain/eip3009";
 import { permitTypedData } from "../lib/chain/permit";
 import {
   balanceProofTypedData,
@@ -75,13 +88,31 @@ async function gasOf(hash: Hex | Promise<Hex>): Promise<bigint> {
 
 type Channel = { sender: Address; receiver: Address; openBlock: bigint };
 
+/** Proof and closing signatures for one manager's channels. */
+function signers(managerAddress: Address) {
+  const domain = { chainId, verifyingContract: managerAddress };
+  const signBalance = (channel: Channel, balance: bigint, signer = sender) =>
+    signer.signTypedData({ account: signer.account, ...balanceProofTypedData(domain, channel, balance) });
+  const signClosing = (channel: Channel, balance: bigint) =>
+    receiver.signTypedData({ account: receiver.account, ...closingCommitmentTypedData(domain, channel, balance) });
+  const closeArgs = async (channel: Channel, balance: bigint, signer = sender) =>
+    [
+      channel.sender,
+      channel.receiver,
+      channel.openBlock,
+      balance,
+      await signBalance(channel, balance, signer),
+      await signClosing(channel, balance),
+    ] as const;
+  return { signBalance, closeArgs };
+}
+
 /** A fresh token and manager; sender and receiver hold tokens, the manager none. */
 async function deploy() {
   const token = await viem.deployContract("TollgateToken");
   const manager = await viem.deployContract("ChannelManager", [token.address, CHALLENGE_PERIOD]);
   await token.write.faucet([parseEther("1000")], { account: sender.account });
   await token.write.faucet([parseEther("100")], { account: receiver.account });
-  const domain = { chainId, verifyingContract: manager.address };
 
   /** approve + createChannel; returns the channel and both gas figures. */
   async function openErc20(deposit: bigint, delegateAddress: Address = zeroAddress) {
@@ -95,22 +126,27 @@ async function deploy() {
     return { channel, approve, create };
   }
 
-  const signBalance = (channel: Channel, balance: bigint, signer = sender) =>
-    signer.signTypedData({ account: signer.account, ...balanceProofTypedData(domain, channel, balance) });
-  const signClosing = (channel: Channel, balance: bigint) =>
-    receiver.signTypedData({ account: receiver.account, ...closingCommitmentTypedData(domain, channel, balance) });
+  return { token, manager, openErc20, ...signers(manager.address) };
+}
 
-  const closeArgs = async (channel: Channel, balance: bigint, signer = sender) =>
-    [
-      channel.sender,
-      channel.receiver,
-      channel.openBlock,
-      balance,
-      await signBalance(channel, balance, signer),
-      await signClosing(channel, balance),
-    ] as const;
-
-  return { token, manager, openErc20, signBalance, closeArgs };
+/**
+ * The same over BlocklistToken (a USDC-like blocklist, owned by the deployer), for payouts the token
+ * refuses. Its transfers cost more than TollgateToken's (the blocklist reads), so a deferred close is
+ * compared with a normal close on this token, not with the rows above.
+ */
+async function deployBlocklist() {
+  const token = await viem.deployContract("BlocklistToken");
+  const manager = await viem.deployContract("ChannelManager", [token.address, CHALLENGE_PERIOD]);
+  await token.write.mint([sender.account.address, parseEther("1000")]);
+  await token.write.mint([receiver.account.address, parseEther("100")]);
+  await token.write.approve([manager.address, DEPOSIT], { account: sender.account });
+  const hash = await manager.write.createChannel([receiver.account.address, zeroAddress, DEPOSIT], {
+    account: sender.account,
+  });
+  const { blockNumber } = await publicClient.waitForTransactionReceipt({ hash });
+  const channel: Channel = { sender: sender.account.address, receiver: receiver.account.address, openBlock: blockNumber };
+  const blocklist = (account: Address) => token.write.setBlocklisted([account, true]);
+  return { token, manager, channel, blocklist, ...signers(manager.address) };
 }
 
 // --- Opening -----------------------------------------------------------------------------------
@@ -237,6 +273,106 @@ async function deploy() {
   });
   const gas = await gasOf(manager.write.cooperativeClose(await closeArgs(channel, BALANCE), { account: receiver.account }));
   row("dispute (cooperative close while closing)", gas, null);
+}
+
+// --- Payouts the token refuses (issue 9) -------------------------------------------------------
+{
+  const { manager, channel, closeArgs } = await deployBlocklist();
+  const gas = await gasOf(manager.write.cooperativeClose(await closeArgs(channel, BALANCE), { account: receiver.account }));
+  row("cooperative close, BlocklistToken, both paid", gas, null);
+}
+{
+  const { manager, channel, closeArgs, blocklist } = await deployBlocklist();
+  await blocklist(sender.account.address);
+  const gas = await gasOf(manager.write.cooperativeClose(await closeArgs(channel, BALANCE), { account: receiver.account }));
+  row("cooperative close, BlocklistToken, sender blocklisted (refund deferred)", gas, null);
+  // The sender's first claim, to an address that holds no tokens yet (as a blocklisted sender's would).
+  const fresh = "0x000000000000000000000000000000000000c1a1";
+  const claim = await gasOf(manager.write.claimPayout([fresh], { account: sender.account }));
+  row("claimPayout (the deferred refund, to a new address)", claim, null);
+}
+{
+  const { manager, channel, blocklist } = await deployBlocklist();
+  await blocklist(sender.account.address);
+  await manager.write.uncooperativeClose([channel.receiver, channel.openBlock, BALANCE], { account: sender.account });
+  await networkHelpers.time.increase(CHALLENGE_PERIOD + 1n);
+  const gas = await gasOf(manager.write.settle([channel.receiver, channel.openBlock], { account: sender.account }));
+  row("settle, BlocklistToken, sender blocklisted (refund deferred)", gas, null);
+}
+
+// --- EIP-3009 (x402's exact scheme) -------------------------------------------------------------
+/** A fresh TollgateToken; the sender (payer) and receiver (payee) hold tokens. */
+async function deployEip3009() {
+  const { token } = await deploy();
+  const domain = { name: "Tollgate Token", version: "1", chainId, verifyingContract: token.address };
+  // Fixed times, so that the signature, and with it the calldata's gas, is the same on every run.
+  const authorization: Authorization = {
+    from: sender.account.address,
+    to: receiver.account.address,
+    value: parseEther("1"),
+    validAfter: 1_700_000_000n,
+    validBefore: 4_102_444_800n, // 2100-01-01
+    nonce: keccak256(toHex("x402 nonce")),
+  };
+  const args = [
+    authorization.from,
+    authorization.to,
+    authorization.value,
+    authorization.validAfter,
+    authorization.validBefore,
+    authorization.nonce,
+  ] as const;
+  return { token, domain, authorization, args };
+}
+/** x402's split of a 65-byte signature for the v, r, s overload. */
+function vrs(signature: Hex) {
+  const { r, s, v, yParity } = parseSignature(signature);
+  return [Number(v ?? BigInt(yParity + 27)), r, s] as const;
+}
+const facilitator = delegate; // any third account
+{
+  const { token, domain, authorization, args } = await deployEip3009();
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...transferWithAuthorizationTypedData(domain, authorization),
+  });
+  const gas = await gasOf(
+    token.write.transferWithAuthorization([...args, ...vrs(signature)], { account: facilitator.account }),
+  );
+  row("transferWithAuthorization (v, r, s): an x402 purchase", gas, null);
+}
+{
+  const { token, domain, authorization, args } = await deployEip3009();
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...transferWithAuthorizationTypedData(domain, authorization),
+  });
+  const gas = await gasOf(
+    token.write.transferWithAuthorization([...args, signature], { account: facilitator.account }),
+  );
+  row("transferWithAuthorization (bytes signature)", gas, null);
+}
+{
+  const { token, domain, authorization, args } = await deployEip3009();
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...receiveWithAuthorizationTypedData(domain, authorization),
+  });
+  const gas = await gasOf(
+    token.write.receiveWithAuthorization([...args, ...vrs(signature)], { account: receiver.account }),
+  );
+  row("receiveWithAuthorization (v, r, s), by the payee", gas, null);
+}
+{
+  const { token, domain, authorization } = await deployEip3009();
+  const message = { authorizer: authorization.from, nonce: authorization.nonce };
+  const signature = await sender.signTypedData({
+    account: sender.account,
+    ...cancelAuthorizationTypedData(domain, message),
+  });
+  const args = [message.authorizer, message.nonce, ...vrs(signature)] as const;
+  const gas = await gasOf(token.write.cancelAuthorization(args, { account: facilitator.account }));
+  row("cancelAuthorization (v, r, s)", gas, null);
 }
 
 // --- Report ------------------------------------------------------------------------------------

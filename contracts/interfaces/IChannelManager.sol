@@ -64,6 +64,22 @@ interface IChannelManager is ITokenReceiver {
         uint128 senderAmount
     );
 
+    /// @notice A close owed `account` (the channel's `sender` or `receiver`) `amount` tokens but the
+    /// transfer failed (the token refused it: a blocklist, a pause, a reverting or gas-exhausting hook,
+    /// a `false` return); the amount was added to `claimable(account)` instead, so that the other
+    /// party's payout still went through. Follows the close's {ChannelSettled}.
+    event ChannelPayoutDeferred(
+        address indexed sender,
+        address indexed receiver,
+        uint64 indexed openBlock,
+        address account,
+        uint128 amount
+    );
+
+    /// @notice `account` moved its whole claimable balance, `amount` tokens, to `to`.
+    /// @dev Not a channel event: a claimable balance adds up deferred payouts of any channels.
+    event ChannelPayoutClaimed(address indexed account, address indexed to, uint256 amount);
+
     // ------------------------------------------------------------------------------------------
     // Errors
     // ------------------------------------------------------------------------------------------
@@ -126,6 +142,14 @@ interface IChannelManager is ITokenReceiver {
 
     /// @notice The permit failed and the allowance it was meant to grant is not there either.
     error ChannelPermitFailed(uint256 allowance, uint128 deposit);
+
+    /// @notice {claimPayout} by an account with no claimable balance (never owed one, or already
+    /// claimed it).
+    error ChannelNothingToClaim(address account);
+
+    /// @notice {claimPayout} to address(0) or to this contract (tokens sent here would be held
+    /// without being owed to anyone).
+    error ChannelInvalidClaimRecipient(address to);
 
     // ------------------------------------------------------------------------------------------
     // Opening and funding
@@ -192,7 +216,9 @@ interface IChannelManager is ITokenReceiver {
     /// @notice Closes a channel at once with the sender's (or delegate's) balance proof and the
     /// receiver's closing commitment for the same balance; anyone may submit it. Works while the
     /// channel is open and while it is closing: that is how a receiver disputes an uncooperative
-    /// close. Pays the receiver `balance - withdrawn`, the sender `deposit - balance`, deletes it.
+    /// close. Pays the receiver `balance - withdrawn`, the sender `deposit - balance`, deletes it. A
+    /// payout whose transfer fails is credited to that party's {claimable} balance instead
+    /// ({ChannelPayoutDeferred}): the close, and the other party's payout, still go through.
     /// @param sender The channel's sender.
     /// @param receiver The channel's receiver.
     /// @param openBlock The channel's open block.
@@ -217,9 +243,18 @@ interface IChannelManager is ITokenReceiver {
 
     /// @notice The sender (`msg.sender`) ends a channel after its challenge period: the receiver
     /// gets the closing balance minus what it withdrew, the sender the rest; the channel is deleted.
+    /// As in {cooperativeClose}, a payout whose transfer fails becomes {claimable}.
     /// @param receiver The channel's receiver.
     /// @param openBlock The channel's open block.
     function settle(address receiver, uint64 openBlock) external;
+
+    /// @notice Moves the caller's whole claimable balance (its deferred payouts, see
+    /// {ChannelPayoutDeferred}) to `to`, which may be another address: an account the token refuses
+    /// to pay (a blocklisted one) names one it will pay. Reverts, keeping the balance, if the
+    /// transfer fails.
+    /// @param to The recipient of the tokens: not address(0), not this contract.
+    /// @return amount The tokens transferred.
+    function claimPayout(address to) external returns (uint256 amount);
 
     // ------------------------------------------------------------------------------------------
     // Views
@@ -232,6 +267,12 @@ interface IChannelManager is ITokenReceiver {
     /// @notice The challenge period in seconds, fixed at deployment.
     /// @return The challenge period.
     function challengePeriod() external view returns (uint64);
+
+    /// @notice Tokens `account` can take with {claimPayout}: the payouts of closed channels that
+    /// could not be transferred to it, not yet claimed.
+    /// @param account A channel's sender or receiver.
+    /// @return The claimable amount.
+    function claimable(address account) external view returns (uint256);
 
     /// @notice The storage key of a channel: `keccak256(abi.encodePacked(sender, receiver, openBlock))`.
     /// @param sender The channel's sender.

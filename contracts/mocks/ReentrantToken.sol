@@ -32,8 +32,18 @@ contract ReentrantToken is ERC20 {
 }
 
 /// @dev A contract party (sender or receiver) that, once armed, re-enters a target with a fixed
-/// call from inside the token's hook, and records what happened instead of reverting.
+/// call from inside the token's hook, and records what happened instead of reverting. It can also
+/// refuse every transfer to it, by reverting or by burning all the gas its hook is given.
 contract ReentrancyAttacker is ITransferHook {
+    enum Refusal {
+        None,
+        Revert,
+        BurnGas
+    }
+
+    error ReentrancyAttackerRefused();
+
+    Refusal public refusal;
     address public target;
     bytes public payload;
     bool public armed;
@@ -58,7 +68,19 @@ contract ReentrancyAttacker is ITransferHook {
         armed = true;
     }
 
-    function onTokenTransfer(address, address, uint256) external {
+    function setRefusal(Refusal refusal_) external {
+        refusal = refusal_;
+    }
+
+    function onTokenTransfer(address, address to, uint256) external {
+        if (to == address(this)) {
+            if (refusal == Refusal.Revert) revert ReentrancyAttackerRefused();
+            if (refusal == Refusal.BurnGas) {
+                assembly {
+                    invalid() // consumes all the gas this call was given
+                }
+            }
+        }
         if (!armed) return;
         armed = false; // once: the re-entrant call's own transfers must not recurse
         (bool ok, bytes memory ret) = target.call(payload);

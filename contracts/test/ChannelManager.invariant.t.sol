@@ -3,13 +3,16 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ChannelManager} from "../ChannelManager.sol";
-import {MockERC20} from "../mocks/MockERC20.sol";
+import {BlocklistToken} from "../mocks/BlocklistToken.sol";
 import {TestBase} from "./Vm.sol";
 
 /// @dev Drives the manager with random but meaningful actions (opens by approve or ERC-223, with
-/// or without a delegate, top-ups, withdrawals, the three closes, time passing) plus attacks that
-/// must fail, and keeps ghost books to compare with the chain:
-/// - `closedMismatches`: closed channels whose receiver and sender did not get exactly the deposit;
+/// or without a delegate, top-ups, withdrawals, the three closes, time passing, the token
+/// blocklisting or releasing a party, claims of deferred payouts) plus attacks that must fail, and
+/// keeps ghost books to compare with the chain:
+/// - `closedMismatches`: closed channels whose receiver and sender did not get exactly the deposit,
+///   each either in tokens (if the token would pay it) or as a claimable balance (if not);
+/// - `ghostClaimable`: what each party should be able to claim;
 /// - `violations`: a valid action that reverted or an attack that went through.
 /// Every action pins block number and time to its own monotonic clock, so the outcome does not
 /// depend on how the runner treats cheatcode state between calls.
@@ -28,7 +31,7 @@ contract ChannelHandler is TestBase {
     }
 
     ChannelManager public immutable manager;
-    MockERC20 public immutable token;
+    BlocklistToken public immutable token; // owned by this handler
 
     uint256[PARTIES] internal senderKeys;
     uint256[PARTIES] internal receiverKeys;
@@ -41,10 +44,13 @@ contract ChannelHandler is TestBase {
     uint256 public opened;
     uint256 public closed;
     uint256 public closedMismatches;
+    uint256 public deferred; // payouts that became claimable (a measure of coverage)
+    uint256 public claimed;
+    mapping(address account => uint256) public ghostClaimable;
     uint256 public violations;
     string public lastViolation;
 
-    constructor(ChannelManager manager_, MockERC20 token_) {
+    constructor(ChannelManager manager_, BlocklistToken token_) {
         manager = manager_;
         token = token_;
         for (uint256 i; i < PARTIES; i++) {
@@ -69,6 +75,15 @@ contract ChannelHandler is TestBase {
         return (_sender(c), _receiver(c), c.openBlock, c.deposit, c.withdrawn);
     }
 
+    /// Every account that can be owed a payout: senders first, then receivers.
+    function partyCount() external pure returns (uint256) {
+        return 2 * PARTIES;
+    }
+
+    function party(uint256 i) public view returns (address) {
+        return i < PARTIES ? vm.addr(senderKeys[i]) : vm.addr(receiverKeys[i - PARTIES]);
+    }
+
     // --- actions --------------------------------------------------------------------------------
 
     function open(uint256 senderSeed, uint256 receiverSeed, uint256 amount, bool withDelegate, bool viaFallback)
@@ -84,6 +99,7 @@ contract ChannelHandler is TestBase {
         address s = vm.addr(senderKeys[c.senderIndex]);
         address r = vm.addr(receiverKeys[c.receiverIndex]);
         address d = withDelegate ? vm.addr(delegateKeys[c.senderIndex]) : address(0);
+        if (token.blocklisted(s)) return; // the token refuses the deposit; nothing to check here
 
         vm.prank(s);
         bool ok;
@@ -106,7 +122,7 @@ contract ChannelHandler is TestBase {
         if (live.length == 0) return;
         _tick(1, 12);
         Live storage c = live[index % live.length];
-        if (_closing(c)) return;
+        if (_closing(c) || token.blocklisted(_sender(c))) return;
         uint128 added = uint128(bound(amount, 1, 1e24));
         vm.prank(_sender(c));
         bool ok;
@@ -127,7 +143,7 @@ contract ChannelHandler is TestBase {
         if (live.length == 0) return;
         _tick(0, 1);
         Live storage c = live[index % live.length];
-        if (_closing(c) || c.withdrawn == c.deposit) return;
+        if (_closing(c) || c.withdrawn == c.deposit || token.blocklisted(_receiver(c))) return;
         uint128 balance = uint128(bound(balanceSeed, uint256(c.withdrawn) + 1, c.deposit));
         bytes memory sig = _proof(c, balance, byDelegate && c.hasDelegate);
         address r = _receiver(c);
@@ -153,11 +169,11 @@ contract ChannelHandler is TestBase {
             receiverKeys[c.receiverIndex],
             manager.closingCommitmentDigest(_sender(c), _receiver(c), c.openBlock, balance)
         );
-        (uint256 senderBefore, uint256 receiverBefore) = _balances(c);
+        Snapshot memory before = _snapshot(c);
         try manager.cooperativeClose(_sender(c), _receiver(c), c.openBlock, balance, proof, closing) {} catch {
             return _violation("cooperative close reverted");
         }
-        _closed(i, senderBefore, receiverBefore, balance);
+        _closed(i, before, balance);
     }
 
     function uncooperativeClose(uint256 index, uint256 balanceSeed) external {
@@ -184,16 +200,41 @@ contract ChannelHandler is TestBase {
         if (settleTime == 0) return;
         if (timeNow <= settleTime) timeNow = uint256(settleTime) + 1;
         _tick(1, 0);
-        (uint256 senderBefore, uint256 receiverBefore) = _balances(c);
+        Snapshot memory before = _snapshot(c);
         vm.prank(_sender(c));
         try manager.settle(_receiver(c), c.openBlock) {} catch {
             return _violation("settle reverted");
         }
-        _closed(i, senderBefore, receiverBefore, closingBalance);
+        _closed(i, before, closingBalance);
     }
 
     function passTime(uint256 seconds_) external {
         _tick(1, bound(seconds_, 1, 2 * CHALLENGE));
+    }
+
+    /// The token blocklists a party, or takes it off the list (as USDC's and USDT's owners can).
+    function setBlocklisted(uint256 partySeed, bool blocked) external {
+        token.setBlocklisted(party(partySeed % (2 * PARTIES)), blocked);
+    }
+
+    /// A party claims its deferred payouts, to itself, another party or an outside address. With
+    /// nothing owed, or to an address the token refuses, it must fail and change nothing.
+    function claim(uint256 partySeed, uint256 toSeed) external {
+        _tick(0, 1);
+        address account = party(partySeed % (2 * PARTIES));
+        address to = toSeed % 3 == 0 ? address(uint160(0xC1A100 + (toSeed % 4))) : party(toSeed % (2 * PARTIES));
+        uint256 owed = ghostClaimable[account];
+        uint256 toBefore = token.balanceOf(to);
+        vm.prank(account);
+        try manager.claimPayout(to) returns (uint256 amount) {
+            if (owed == 0) return _violation("claimed with nothing owed");
+            if (token.blocklisted(to)) return _violation("claimed to a blocklisted address");
+            if (amount != owed || token.balanceOf(to) - toBefore != owed) _violation("claim paid the wrong amount");
+            ghostClaimable[account] = 0;
+            claimed++;
+        } catch {
+            if (owed != 0 && !token.blocklisted(to)) _violation("claim reverted");
+        }
     }
 
     // --- attacks: each must revert ----------------------------------------------------------------
@@ -275,8 +316,16 @@ contract ChannelHandler is TestBase {
         return settleTime != 0;
     }
 
-    function _balances(Live storage c) internal view returns (uint256, uint256) {
-        return (token.balanceOf(_sender(c)), token.balanceOf(_receiver(c)));
+    struct Snapshot {
+        uint256 senderTokens;
+        uint256 receiverTokens;
+        uint256 senderClaimable;
+        uint256 receiverClaimable;
+    }
+
+    function _snapshot(Live storage c) internal view returns (Snapshot memory) {
+        (address s, address r) = (_sender(c), _receiver(c));
+        return Snapshot(token.balanceOf(s), token.balanceOf(r), manager.claimable(s), manager.claimable(r));
     }
 
     function _proof(Live storage c, uint128 balance, bool byDelegate) internal view returns (bytes memory) {
@@ -290,16 +339,39 @@ contract ChannelHandler is TestBase {
     }
 
     /// @dev Books a closed channel: everything it ever paid must be exactly its deposit, split
-    /// as `balance` to the receiver and the rest to the sender.
-    function _closed(uint256 i, uint256 senderBefore, uint256 receiverBefore, uint128 balance) internal {
+    /// as `balance` to the receiver and the rest to the sender; each party's share of the close
+    /// arrives in tokens if the token pays that party, else entirely as a claimable balance.
+    function _closed(uint256 i, Snapshot memory before, uint128 balance) internal {
         Live storage c = live[i];
-        uint256 toReceiver = token.balanceOf(_receiver(c)) - receiverBefore;
-        uint256 toSender = token.balanceOf(_sender(c)) - senderBefore;
+        uint256 toReceiver = _share(
+            _receiver(c),
+            before.receiverTokens,
+            before.receiverClaimable,
+            balance - c.withdrawn
+        );
+        uint256 toSender = _share(_sender(c), before.senderTokens, before.senderClaimable, c.deposit - balance);
         if (c.paid + toReceiver + toSender != c.deposit) closedMismatches++;
         if (c.paid + toReceiver != balance) closedMismatches++;
         closed++;
         live[i] = live[live.length - 1];
         live.pop();
+    }
+
+    /// @dev One party's share of a close: `share` in tokens, or, if the token refuses the party,
+    /// as claimable balance; never part of each. Returns what the party got in either form.
+    function _share(
+        address account,
+        uint256 tokensBefore,
+        uint256 claimableBefore,
+        uint256 share
+    ) internal returns (uint256) {
+        uint256 paid = token.balanceOf(account) - tokensBefore;
+        uint256 credited = manager.claimable(account) - claimableBefore;
+        bool refused = token.blocklisted(account);
+        if (refused ? (paid != 0 || credited != share) : (paid != share || credited != 0)) closedMismatches++;
+        if (credited != 0) deferred++;
+        ghostClaimable[account] += credited;
+        return paid + credited;
     }
 
     function _violation(string memory what) internal {
@@ -312,14 +384,15 @@ contract ChannelHandler is TestBase {
 /// runner over the handler, and by a plain fuzz test that replays a seeded sequence (so the
 /// property is exercised even if the runner's call sequencing changes).
 contract ChannelManagerInvariantTest is TestBase {
-    MockERC20 internal token;
+    BlocklistToken internal token;
     ChannelManager internal manager;
     ChannelHandler internal handler;
 
     function setUp() public {
-        token = new MockERC20();
+        token = new BlocklistToken();
         manager = new ChannelManager(IERC20(address(token)), 1 hours);
         handler = new ChannelHandler(manager, token);
+        token.transferOwnership(address(handler));
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -327,8 +400,9 @@ contract ChannelManagerInvariantTest is TestBase {
         targets[0] = address(handler);
     }
 
-    /// The manager holds exactly sum(deposit - withdrawn) over live channels, and each live
-    /// channel's on-chain deposit and withdrawn match the ghost books.
+    /// The manager holds exactly sum(deposit - withdrawn) over live channels + sum(claimable), each
+    /// live channel's on-chain deposit and withdrawn match the ghost books, and each party's
+    /// claimable balance matches what the ghost books deferred and not yet claimed.
     /// hardhat-config: invariant.runs = 48
     /// hardhat-config: invariant.depth = 40
     function invariant_managerHoldsExactlyTheLiveBalances() public view {
@@ -352,7 +426,7 @@ contract ChannelManagerInvariantTest is TestBase {
             uint256 b = uint128(r);
             bool flag = (r >> 8) & 1 == 1;
             bool flag2 = (r >> 9) & 1 == 1;
-            uint256 action = r % 11;
+            uint256 action = r % 13;
             if (action == 0 || action == 1) handler.open(a, b, a ^ b, flag, flag2);
             else if (action == 2) handler.topUp(a, b, flag);
             else if (action == 3) handler.withdraw(a, b, flag);
@@ -362,13 +436,25 @@ contract ChannelManagerInvariantTest is TestBase {
             else if (action == 7) handler.passTime(b);
             else if (action == 8) handler.attackWithdrawTooMuch(a, b);
             else if (action == 9) handler.attackReplayOnAnotherChannel(a, b);
-            else handler.attackForeignSigner(a, b);
+            else if (action == 10) handler.attackForeignSigner(a, b);
+            else if (action == 11) handler.setBlocklisted(a, flag);
+            else handler.claim(a, b);
             _checkBooks();
             assertEq(handler.closedMismatches(), 0, "closed channels paid out wrongly");
             assertEq(handler.violations(), 0, handler.lastViolation());
         }
         handler.attackSettleEarly(seed);
         assertEq(handler.violations(), 0, handler.lastViolation());
+    }
+
+    /// The sequences above do reach deferred payouts and claims (so the claimable books are not
+    /// trivially zero): a few seeds in a row on one handler get both.
+    function test_randomSequencesDeferAndClaimPayouts() public {
+        for (uint256 seed; seed < 16 && (handler.deferred() == 0 || handler.claimed() == 0); seed++) {
+            testFuzz_randomActionSequences(seed);
+        }
+        assertTrue(handler.deferred() > 0, "some payout was deferred");
+        assertTrue(handler.claimed() > 0, "some deferred payout was claimed");
     }
 
     function _checkBooks() internal view {
@@ -381,6 +467,17 @@ contract ChannelManagerInvariantTest is TestBase {
             assertEq(onChainWithdrawn, withdrawn, "withdrawn books");
             sum += deposit - withdrawn;
         }
-        assertEq(token.balanceOf(address(manager)), sum, "manager balance == live (deposit - withdrawn)");
+        n = handler.partyCount();
+        for (uint256 i; i < n; i++) {
+            address account = handler.party(i);
+            uint256 claimable = manager.claimable(account);
+            assertEq(claimable, handler.ghostClaimable(account), "claimable books");
+            sum += claimable;
+        }
+        assertEq(
+            token.balanceOf(address(manager)),
+            sum,
+            "manager balance == live (deposit - withdrawn) + claimable"
+        );
     }
 }

@@ -10,7 +10,8 @@ import {NoReturnToken} from "../mocks/NoReturnToken.sol";
 import {TestBase} from "./Vm.sol";
 
 /// @dev Non-standard but common ERC-20s: one that returns nothing (USDT) must work end to end; one
-/// that returns false on failure must never be taken for a successful transfer.
+/// that returns false on failure must never be taken for a successful transfer (a close keeps what it
+/// could not pay as claimable).
 contract ChannelManagerTokensTest is TestBase {
     uint64 internal constant CHALLENGE = 1 days;
     uint128 internal constant DEPOSIT = 100e6;
@@ -97,36 +98,40 @@ contract ChannelManagerTokensTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(weird)));
         manager.topUp(receiver, openBlock, 1);
 
-        // Every payout returns false: withdraw and closes revert and change nothing.
+        // Every transfer returns false. A withdrawal pays only its caller: it reverts, changing nothing.
         weird.setFailAll(true);
         bytes memory p30 = _sign(SENDER_PK, manager.balanceProofDigest(sender, receiver, openBlock, 30));
-        bytes memory c30 = _sign(RECEIVER_PK, manager.closingCommitmentDigest(sender, receiver, openBlock, 30));
         vm.prank(receiver);
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(weird)));
         manager.withdraw(sender, openBlock, 30, p30);
-        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(weird)));
-        manager.cooperativeClose(sender, receiver, openBlock, 30, p30, c30);
+        (, , uint128 withdrawn, , , ) = manager.getChannelInfo(sender, receiver, openBlock);
+        assertEq(withdrawn, 0, "nothing withdrawn");
+
+        // A close pays two parties: the refused payouts are kept as claimable, not counted as paid.
         vm.prank(sender);
         manager.uncooperativeClose(receiver, openBlock, 30);
         vm.warp(block.timestamp + CHALLENGE + 1);
         vm.prank(sender);
+        manager.settle(receiver, openBlock);
+        assertEq(weird.balanceOf(receiver), 0, "receiver not paid");
+        assertEq(manager.claimable(receiver), 30, "receiver's claimable");
+        assertEq(manager.claimable(sender), DEPOSIT - 30, "sender's claimable");
+        assertEq(weird.balanceOf(address(manager)), DEPOSIT, "all still held");
+
+        // A claim while the token still fails reverts and keeps the balance.
+        vm.prank(receiver);
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(weird)));
-        manager.settle(receiver, openBlock);
+        manager.claimPayout(receiver);
+        assertEq(manager.claimable(receiver), 30, "kept");
 
-        (, uint128 deposit, uint128 withdrawn, uint128 closing, , ) = manager.getChannelInfo(
-            sender,
-            receiver,
-            openBlock
-        );
-        assertEq(deposit, DEPOSIT, "still live");
-        assertEq(withdrawn, 0, "nothing withdrawn");
-        assertEq(closing, 30, "still closing");
-
-        // Once the token works again, the settlement goes through.
+        // Once the token works again, both claim.
         weird.setFailAll(false);
+        vm.prank(receiver);
+        manager.claimPayout(receiver);
         vm.prank(sender);
-        manager.settle(receiver, openBlock);
+        manager.claimPayout(sender);
         assertEq(weird.balanceOf(receiver), 30, "receiver");
+        assertEq(weird.balanceOf(sender), 1_000e6 - 30, "sender: all but the 30 it paid");
         assertEq(weird.balanceOf(address(manager)), 0, "empty");
     }
 }

@@ -34,10 +34,15 @@ abstract contract ChannelTestBase is TestBase {
         vm.warp(1_700_000_000);
         vm.roll(100);
 
-        token = new MockERC20();
+        token = _newToken();
         manager = new ChannelManager(IERC20(address(token)), CHALLENGE);
         _fund(sender, 1_000_000 ether);
         _fund(other, 1_000_000 ether);
+    }
+
+    /// @dev The channel token; a suite may use a MockERC20 that misbehaves (e.g. BlocklistToken).
+    function _newToken() internal virtual returns (MockERC20) {
+        return new MockERC20();
     }
 
     function _fund(address account, uint256 amount) internal {

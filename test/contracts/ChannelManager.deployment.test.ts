@@ -51,6 +51,8 @@ describe("ChannelManager: deployment", () => {
         "CLOSING_COMMITMENT_TYPEHASH",
         "balanceProofDigest",
         "challengePeriod",
+        "claimPayout",
+        "claimable",
         "closingCommitmentDigest",
         "cooperativeClose",
         "createChannel",

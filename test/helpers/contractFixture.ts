@@ -17,6 +17,31 @@ export const DEPOSIT = parseEther("100");
 
 type Viem = NetworkConnection["viem"];
 type Wallet = Awaited<ReturnType<Viem["getWalletClients"]>>[number];
+type PublicClient = Awaited<ReturnType<Viem["getPublicClient"]>>;
+type Domain = { chainId: number; verifyingContract: Address };
+
+/** Balance proofs (by the sender unless told) and closing commitments (by the receiver) for one manager. */
+function channelSigners(domain: Domain, sender: Wallet, receiver: Wallet) {
+  const signBalance = (channel: ChannelId, balance: bigint, signer: Wallet = sender): Promise<Hex> =>
+    signer.signTypedData({ account: signer.account, ...balanceProofTypedData(domain, channel, balance) });
+
+  const signClosing = (channel: ChannelId, balance: bigint, signer: Wallet = receiver): Promise<Hex> =>
+    signer.signTypedData({ account: signer.account, ...closingCommitmentTypedData(domain, channel, balance) });
+
+  return { signBalance, signClosing };
+}
+
+/** The channel a successful open transaction created (openBlock = its block). */
+async function channelOfReceipt(publicClient: PublicClient, hash: Hex, from: Wallet, to: Address) {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error("open reverted");
+  const channel: ChannelId = {
+    sender: getAddress(from.account.address),
+    receiver: getAddress(to),
+    openBlock: receipt.blockNumber,
+  };
+  return channel;
+}
 
 export async function deployChannelFixture(viem: Viem, challengePeriod: bigint = CHALLENGE_PERIOD) {
   const publicClient = await viem.getPublicClient();
@@ -29,23 +54,11 @@ export async function deployChannelFixture(viem: Viem, challengePeriod: bigint =
   const chainId = await publicClient.getChainId();
   const domain = { chainId, verifyingContract: manager.address };
 
-  const signBalance = (channel: ChannelId, balance: bigint, signer: Wallet = sender): Promise<Hex> =>
-    signer.signTypedData({ account: signer.account, ...balanceProofTypedData(domain, channel, balance) });
-
-  const signClosing = (channel: ChannelId, balance: bigint, signer: Wallet = receiver): Promise<Hex> =>
-    signer.signTypedData({ account: signer.account, ...closingCommitmentTypedData(domain, channel, balance) });
+  const { signBalance, signClosing } = channelSigners(domain, sender, receiver);
 
   /** The channel a successful open transaction created (openBlock = its block). */
-  async function channelOf(hash: Hex, from: Wallet = sender, to: Address = receiver.account.address) {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error("open reverted");
-    const channel: ChannelId = {
-      sender: getAddress(from.account.address),
-      receiver: getAddress(to),
-      openBlock: receipt.blockNumber,
-    };
-    return channel;
-  }
+  const channelOf = (hash: Hex, from: Wallet = sender, to: Address = receiver.account.address) =>
+    channelOfReceipt(publicClient, hash, from, to);
 
   /** approve + createChannel, as `from`, to `to`, with an optional delegate. */
   async function open(
@@ -121,6 +134,56 @@ export async function deployChannelFixture(viem: Viem, challengePeriod: bigint =
 }
 
 export type ChannelFixture = Awaited<ReturnType<typeof deployChannelFixture>>;
+
+/**
+ * A ChannelManager over `BlocklistToken` (USDC-like blocklist, owned by the deployer), for payouts
+ * the token refuses: sender, receiver and other hold 1,000 tokens each.
+ */
+export async function deployBlocklistChannelFixture(viem: Viem, challengePeriod: bigint = CHALLENGE_PERIOD) {
+  const publicClient = await viem.getPublicClient();
+  const [deployer, sender, receiver, delegate, other] = await viem.getWalletClients();
+  const token = await viem.deployContract("BlocklistToken");
+  const manager = await viem.deployContract("ChannelManager", [token.address, challengePeriod]);
+  for (const wallet of [sender, receiver, other]) {
+    await token.write.mint([wallet.account.address, parseEther("1000")]);
+  }
+  const chainId = await publicClient.getChainId();
+  const domain = { chainId, verifyingContract: manager.address };
+  const { signBalance, signClosing } = channelSigners(domain, sender, receiver);
+
+  /** approve + createChannel from the sender to the receiver, no delegate. */
+  async function open(deposit: bigint = DEPOSIT): Promise<ChannelId> {
+    await token.write.approve([manager.address, deposit], { account: sender.account });
+    const hash = await manager.write.createChannel([receiver.account.address, zeroAddress, deposit], {
+      account: sender.account,
+    });
+    return channelOfReceipt(publicClient, hash, sender, receiver.account.address);
+  }
+
+  /** The token's owner puts `account` on its blocklist (or takes it off). */
+  async function setBlocklisted(account: Address, blocked = true) {
+    await token.write.setBlocklisted([account, blocked], { account: deployer.account });
+  }
+
+  return {
+    publicClient,
+    token,
+    manager,
+    deployer,
+    sender,
+    receiver,
+    delegate,
+    other,
+    chainId,
+    domain,
+    challengePeriod,
+    signBalance,
+    signClosing,
+    open,
+    setBlocklisted,
+    balanceOf: (address: Address) => token.read.balanceOf([address]),
+  };
+}
 
 /** A wallet's checksummed address (viem decodes event and error arguments checksummed). */
 export function addressOf(wallet: { account: { address: Address } }): Address {
