@@ -14,6 +14,7 @@ import { fetchCatalog, type Catalog } from "./site/fetchCatalog";
 import { readProblem, type FetchFunction } from "./site/siteRequest";
 import type { ClientStorage } from "./storage/ClientStorage";
 import { createMemoryStorage } from "./storage/createMemoryStorage";
+import { trustedChannelManagers } from "./trustedChannelManagers";
 
 export type TollgateClientOptions = {
   /** The chain and the sender's account: `createViemChannelChain({ publicClient, walletClient })`. */
@@ -41,9 +42,10 @@ export type TollgateClientOptions = {
   /** Open a channel when none can pay (default true). */
   autoOpen?: boolean | undefined;
   /**
-   * The channel manager(s) this client will pay through. A site names its contract in every
-   * 402, and approving a deposit to an unknown contract could lose it, so set this wherever a
-   * deployment is known. Default: any contract whose `token()` is the site's token.
+   * The channel manager(s) this client will pay through, on its chain. A site names its contract
+   * in every 402, and a permit or deposit for an unknown contract could be lost. Default: the
+   * deployment recorded for the client's chain (`deployments/<chainId>.json`), and none on a
+   * chain without one. The pages pass the site's own configured manager.
    */
   trustedContracts?: readonly Address[] | undefined;
   /** The fetch to use (default: the global one). */
@@ -128,9 +130,13 @@ export function createTollgateClient(options: TollgateClientOptions) {
     if (terms.chainId !== own) {
       throw new UntrustedTermsError({ reason: `the site takes payments on chain ${terms.chainId}, but this client's RPC is on chain ${own}: use an RPC URL for chain ${terms.chainId}` });
     }
-    if (options.trustedContracts && !options.trustedContracts.some((a) => isAddressEqual(a, terms.contract))) {
+    const trusted = trustedChannelManagers(own, options.trustedContracts);
+    if (!trusted.some((a) => isAddressEqual(a, terms.contract))) {
       throw new UntrustedTermsError({
-        reason: `the site's channel manager ${terms.contract} is not one this client trusts (${options.trustedContracts.join(", ")}): check the site, or add the contract to the trusted ones`,
+        reason:
+          trusted.length > 0
+            ? `the site's channel manager ${terms.contract} is not one this client trusts (${trusted.join(", ")}): check the site, or add the contract to trustedContracts`
+            : `the site's channel manager ${terms.contract} is not one this client trusts: no deployment is recorded for chain ${own} (deployments/${own}.json) and no trustedContracts were given; pass trustedContracts: ["${terms.contract}"] if you trust it`,
       });
     }
     let token = tokens.get(terms.contract);

@@ -163,7 +163,10 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
 
       const request = await readPaymentRequest(response);
       lastProblem = { detail: request.detail, type: request.problemType };
-      if (!terms || terms.contract !== request.terms.contract || terms.chainId !== request.terms.chainId) await ctx.checkTerms(request.terms);
+      // Checked again whenever they change: a later 402 of the same request may name other terms.
+      if (!terms || terms.contract !== request.terms.contract || terms.chainId !== request.terms.chainId || terms.token !== request.terms.token) {
+        await ctx.checkTerms(request.terms);
+      }
       terms = request.terms;
       const kind = refine(request, payment, channel);
 

@@ -19,7 +19,7 @@ function setup(options: Partial<TollgateClientOptions> = {}, prices?: Record<str
   ledger.mint(reader.account.address, 1000n);
   const storage = createMemoryStorage();
   const warnings: string[] = [];
-  const client = createTollgateClient({ chain: reader.chain, storage, fetch: site.fetch, warn: (m) => warnings.push(m), ...options });
+  const client = createTollgateClient({ chain: reader.chain, storage, fetch: site.fetch, trustedContracts: [MANAGER], warn: (m) => warnings.push(m), ...options });
   return { ledger, site, reader, storage, client, warnings };
 }
 
@@ -67,7 +67,7 @@ describe("paying on 402", () => {
     await client.getArticle(site.url("one"));
     // A second client with a copy of the state: same channel, same session key.
     const copy = createMemoryStorage(storage.snapshot());
-    const twin = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: copy, fetch: site.fetch });
+    const twin = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: copy, fetch: site.fetch, trustedContracts: [MANAGER] });
     await client.getArticle(site.url("two")); // balance 20; the twin still believes 10
     const paid = await twin.getArticle(site.url("three"));
     assert.equal(paid.receipt?.cost, 10n);
@@ -136,7 +136,7 @@ describe("paying on 402", () => {
     const { client, site, reader, ledger } = setup();
     await client.getArticle(site.url("one"));
     await client.getArticle(site.url("two"));
-    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch });
+    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch, trustedContracts: [MANAGER] });
     const [recovered] = await fresh.channels(ORIGIN);
     assert.equal(recovered!.balance, 20n);
     assert.equal(recovered!.deposit, 100n);
@@ -150,7 +150,7 @@ describe("paying on 402", () => {
   it("recovers from the chain's logs when the site knows nothing, ignoring a forged server balance", async () => {
     const { client, site, reader, ledger, warnings } = setup();
     await client.openChannel(ORIGIN, 50n);
-    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch });
+    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch, trustedContracts: [MANAGER] });
     const [found] = await fresh.channels(ORIGIN);
     assert.equal(found!.deposit, 50n);
     assert.equal(found!.balance, 0n);
@@ -166,6 +166,7 @@ describe("paying on 402", () => {
     const [merged] = await createTollgateClient({
       chain: createFakeChain(reader.account, ledger).chain,
       fetch: site.fetch,
+      trustedContracts: [MANAGER],
       warn: (m) => warnings.push(m),
     }).channels(ORIGIN);
     assert.equal(merged!.balance, 0n);
@@ -186,7 +187,7 @@ describe("paying on 402", () => {
 
   it("refuses a site on another chain, or a contract it does not trust, before any transaction", async () => {
     const { site, reader, ledger } = setup();
-    const other = createTollgateClient({ chain: { ...reader.chain, getChainId: async () => 1 }, fetch: site.fetch });
+    const other = createTollgateClient({ chain: { ...reader.chain, getChainId: async () => 1 }, fetch: site.fetch, trustedContracts: [MANAGER] });
     await assert.rejects(other.getArticle(site.url("one")), (error: unknown) => error instanceof UntrustedTermsError && /chain 31337, but this client's RPC is on chain 1/.test(error.shortMessage));
     const picky = createTollgateClient({ chain: reader.chain, fetch: site.fetch, trustedContracts: [site.receiver.address] });
     await assert.rejects(picky.getArticle(site.url("one")), new RegExp(`channel manager ${MANAGER} is not one this client trusts`));

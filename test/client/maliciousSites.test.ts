@@ -1,0 +1,111 @@
+/**
+ * The SDK against sites that lie (DESIGN.md: "The client never signs more than the reader
+ * allowed, whatever a site answers"). Each site is a real HTTP server (maliciousSite.ts) that
+ * checks proofs against a real Hardhat node, with the real contracts deployed, and lies in one
+ * way a site could profit from. What the reader signed is read from the liar's own records of
+ * the proofs it received (what it could close with), and what left the reader's wallet from the
+ * chain.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createPublicClient, createWalletClient, http, parseEther, type Address, type PrivateKeyAccount, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
+import type { Deployment } from "../../lib/chain/deployment";
+import {
+  UntrustedTermsError,
+  createMemoryStorage,
+  createTollgateClient,
+  createViemChannelChain,
+  type TollgateClientOptions,
+} from "../../lib/client";
+import { deployContracts } from "../../scripts/deploy/deployContracts";
+import { devAccount } from "../../scripts/lib/localChain";
+import { startTestChain, type TestChain } from "../helpers/localSite";
+import { startMaliciousSite, type Lies, type MaliciousSite } from "./maliciousSite";
+
+const PRICE = 10n ** 16n; // 0.01 TOLL
+const prices = { a: PRICE, b: PRICE, c: PRICE, d: PRICE, e: PRICE, f: PRICE };
+
+let chain: TestChain;
+let deployment: Deployment;
+let publicClient: PublicClient;
+/** A second ChannelManager over the same token, deployed by someone else and recorded nowhere. */
+let attackerManager: Address;
+const sites: MaliciousSite[] = [];
+
+before(async () => {
+  chain = await startTestChain();
+  deployment = chain.deployment;
+  publicClient = createPublicClient({ transport: http(chain.url) });
+  const attacker = createWalletClient({ account: devAccount(5), chain: { ...hardhat, rpcUrls: { default: { http: [chain.url] } } }, transport: http(chain.url) });
+  ({ channelManager: attackerManager } = await deployContracts(attacker, publicClient, { token: deployment.token, challengePeriod: 120, confirmations: 1, quiet: true }));
+});
+after(async () => {
+  await Promise.all(sites.map((site) => site.close()));
+  chain?.stop();
+});
+
+async function site(lies: Lies = {}): Promise<MaliciousSite> {
+  const started = await startMaliciousSite({ publicClient, chainId: deployment.chainId, contract: deployment.channelManager, token: deployment.token, prices, lies });
+  sites.push(started);
+  return started;
+}
+
+const token = (functionName: "balanceOf" | "nonces", owner: Address) =>
+  publicClient.readContract({ address: deployment.token, abi: tollgateTokenAbi, functionName, args: [owner] });
+const allowance = (owner: Address, spender: Address) =>
+  publicClient.readContract({ address: deployment.token, abi: tollgateTokenAbi, functionName: "allowance", args: [owner, spender] });
+
+/** A fresh reader with 1 ETH for gas and 100 tokens, so no test sees another's channels. */
+async function newReader(): Promise<PrivateKeyAccount> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const funder = createWalletClient({ account: devAccount(19), transport: http(chain.url) });
+  await publicClient.waitForTransactionReceipt({ hash: await funder.sendTransaction({ to: account.address, value: parseEther("1"), chain: null }) });
+  const wallet = createWalletClient({ account, transport: http(chain.url) });
+  const hash = await wallet.writeContract({ address: deployment.token, abi: tollgateTokenAbi, functionName: "faucet", args: [parseEther("100")], chain: null });
+  await publicClient.waitForTransactionReceipt({ hash });
+  return account;
+}
+
+function clientFor(account: PrivateKeyAccount, options: Partial<TollgateClientOptions> = {}) {
+  const chainPort = createViemChannelChain({ publicClient, walletClient: createWalletClient({ account, transport: http(chain.url) }) });
+  return createTollgateClient({
+    chain: chainPort,
+    storage: createMemoryStorage(),
+    trustedContracts: [deployment.channelManager],
+    warn: () => undefined,
+    confirmationWaitMs: 10,
+    ...options,
+  });
+}
+
+/** Every channel `sender` opened on the honest manager, as the chain's logs have them. */
+async function channelsOnChain(sender: Address, manager: Address = deployment.channelManager) {
+  return publicClient.getContractEvents({ address: manager, abi: channelManagerAbi, eventName: "ChannelCreated", args: { sender }, fromBlock: 0n, strict: true });
+}
+
+describe("sites that lie to the SDK", { timeout: 240_000 }, () => {
+  it("no deposit, approval or permit reaches a channel manager the client does not trust", async () => {
+    const liar = await site({ contract: attackerManager });
+    const reader = await newReader();
+    // The default trusts only the recorded deployments (lib/chain/deployments.generated.ts): the
+    // attacker's contract is in none of them, whatever a site says about it.
+    const byDefault = clientFor(reader, { trustedContracts: undefined, permit: "auto" });
+    await assert.rejects(byDefault.getArticle(liar.articleUrl("a")), (error: unknown) => {
+      assert.ok(error instanceof UntrustedTermsError, String(error));
+      assert.match(error.shortMessage, new RegExp(`${attackerManager} is not one this client trusts`));
+      return true;
+    });
+    const pinned = clientFor(reader, { permit: "never" });
+    await assert.rejects(pinned.getArticle(liar.articleUrl("a")), UntrustedTermsError);
+    await assert.rejects(pinned.getCatalog(liar.origin), UntrustedTermsError);
+
+    assert.equal(await token("balanceOf", attackerManager), 0n, "no deposit reached the attacker's contract");
+    assert.equal(await allowance(reader.address, attackerManager), 0n, "no approval for it");
+    assert.equal(await token("nonces", reader.address), 0n, "no permit was used");
+    assert.deepEqual(await channelsOnChain(reader.address, attackerManager), []);
+    assert.equal(liar.received.length, 0, "nothing was signed for it");
+  });
+});
