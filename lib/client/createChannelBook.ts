@@ -6,7 +6,8 @@ import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
 import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../protocol/typedData";
 import type { ChannelChain } from "./chain/ChannelChain";
-import type { ChannelRecord, ChannelStatus, ChannelStore } from "./channelStore";
+import { channelKey, highestSigned, type ChannelRecord, type ChannelStatus, type ChannelStore } from "./channelStore";
+import type { Budget, BudgetHold } from "./createBudget";
 import { ChannelUnavailableError, TokenBalanceTooLowError, UntrustedServerProofError } from "./errors";
 import { mergeChannelState, type OnChainChannel } from "./mergeChannelState";
 import { fetchServerChannels, type ServerChannel } from "./site/fetchServerChannels";
@@ -60,7 +61,8 @@ function worst(chain: ChannelStatus, server: ServerChannel["status"] | undefined
  * (a session key before the channel naming it is opened; a signed proof before it is sent).
  *
  * The book trusts the chain; it believes the server only about things the server could not
- * fake: a balance proof whose signature verifies, or a refusal to accept more proofs.
+ * fake: a balance proof whose signature verifies, or a refusal to accept more proofs. Every
+ * deposit and top-up is held against the budget before its transaction.
  *
  * @example
  * const book = createChannelBook({ chain, store, fetch, policy })
@@ -72,9 +74,10 @@ export function createChannelBook(deps: {
   store: ChannelStore;
   fetch: FetchFunction;
   policy: ChannelPolicy;
+  budget: Budget;
   warn?: (message: string) => void;
 }) {
-  const { chain, store, policy } = deps;
+  const { chain, store, policy, budget } = deps;
   const warn = deps.warn ?? ((message: string) => console.warn(`tollgate: ${message}`));
   const sender = chain.sender;
 
@@ -120,30 +123,39 @@ export function createChannelBook(deps: {
   }
 
   async function open(site: Site, deposit: bigint): Promise<ChannelRecord> {
-    const available = await chain.tokenBalance(site.token, sender);
-    if (available < deposit) {
-      throw new TokenBalanceTooLowError({
-        owner: sender,
-        needed: await show(site.token, deposit),
-        available: await show(site.token, available),
-        action: "deposit",
-      });
-    }
+    const hold = budget.holdDeposit(undefined, deposit);
+    let opened: Awaited<ReturnType<ChannelChain["openChannel"]>>;
     let delegate: Address | undefined;
-    if (policy.sessionKey) {
-      const privateKey = generatePrivateKey();
-      delegate = privateKeyToAccount(privateKey).address;
-      // Stored before the channel exists: a crash after the transaction must not lose the key.
-      await store.putSessionKey(delegate, privateKey);
+    try {
+      const available = await chain.tokenBalance(site.token, sender);
+      if (available < deposit) {
+        throw new TokenBalanceTooLowError({
+          owner: sender,
+          needed: await show(site.token, deposit),
+          available: await show(site.token, available),
+          action: "deposit",
+        });
+      }
+      if (policy.sessionKey) {
+        const privateKey = generatePrivateKey();
+        delegate = privateKeyToAccount(privateKey).address;
+        // Stored before the channel exists: a crash after the transaction must not lose the key.
+        await store.putSessionKey(delegate, privateKey);
+      }
+      opened = await chain.openChannel({
+        manager: site.contract,
+        token: site.token,
+        receiver: site.receiver,
+        delegate,
+        deposit,
+        permit: policy.permit,
+      });
+    } catch (error) {
+      hold.release();
+      throw error;
     }
-    const { channel } = await chain.openChannel({
-      manager: site.contract,
-      token: site.token,
-      receiver: site.receiver,
-      delegate,
-      deposit,
-      permit: policy.permit,
-    });
+    const { channel } = opened;
+    hold.commit(channelKey({ ...channel, chainId: site.chainId, contract: site.contract }));
     return store.put({
       ...channel,
       chainId: site.chainId,
@@ -160,6 +172,9 @@ export function createChannelBook(deps: {
 
   const book = {
     sender,
+
+    /** Whether a channel short of room is topped up (else another channel is used). */
+    topsUp: policy.topUp !== false,
 
     /** The open channel last used with this site, to send its latest proof along (re-reads are free). */
     async latestForOrigin(origin: string, chainId: number): Promise<ChannelRecord | undefined> {
@@ -239,7 +254,10 @@ export function createChannelBook(deps: {
       return chosen.origin ? chosen : store.put({ ...chosen, origin: site.origin });
     },
 
-    /** {@link find}, else (if the policy allows) a channel opened now for `price`. */
+    /**
+     * {@link find}, else (if the policy allows) a channel opened now for `price`, with the
+     * policy's deposit or what the budget leaves room for, if less (at least the price).
+     */
     async select(site: Site, price: bigint): Promise<ChannelRecord> {
       const found = await book.find(site, price);
       if (found) return found;
@@ -249,21 +267,43 @@ export function createChannelBook(deps: {
           hint: "open one first (openChannel), or allow opening (autoOpen: true)",
         });
       }
-      const deposit = policy.deposit(price);
-      return open(site, deposit < price ? price : deposit);
+      const wanted = policy.deposit(price);
+      return open(site, budget.fitDeposit(undefined, wanted < price ? price : wanted, price));
     },
 
-    /** Signs a balance proof, with the channel's session key when this client holds it, else as the sender. */
-    async sign(record: ChannelRecord, balance: bigint): Promise<{ record: ChannelRecord; payment: Payment }> {
-      const typedData = balanceProofTypedData(domainOf(record), idOf(record), balance);
-      const key = record.delegate ? await store.getSessionKey(record.delegate) : undefined;
-      const balanceSignature = key
-        ? await privateKeyToAccount(key).signTypedData(typedData)
-        : await chain.signBalanceProof(domainOf(record), idOf(record), balance);
+    /**
+     * Signs a balance proof, with the channel's session key when this client holds it, else as
+     * the sender. Before signing, `authorize` is told how far the proof raises the highest
+     * balance the reader is known to have signed on the channel (`raise`, read afresh from
+     * storage: another client on the same storage may have signed more since) and may refuse by
+     * throwing; the hold it returns is committed once the signature exists, released if signing
+     * fails (a declined wallet prompt). The signature is stored before it is returned.
+     */
+    async sign(
+      record: ChannelRecord,
+      balance: bigint,
+      authorize?: (raise: bigint, channel: string) => BudgetHold | undefined,
+    ): Promise<{ record: ChannelRecord; payment: Payment; raise: bigint }> {
+      const current = await store.get(record);
+      const high = current && highestSigned(current) > highestSigned(record) ? highestSigned(current) : highestSigned(record);
+      const raise = balance > high ? balance - high : 0n;
+      const hold = authorize?.(raise, channelKey(record));
+      let balanceSignature: Hex;
+      try {
+        const typedData = balanceProofTypedData(domainOf(record), idOf(record), balance);
+        const key = record.delegate ? await store.getSessionKey(record.delegate) : undefined;
+        balanceSignature = key ? await privateKeyToAccount(key).signTypedData(typedData) : await chain.signBalanceProof(domainOf(record), idOf(record), balance);
+      } catch (error) {
+        hold?.release();
+        throw error;
+      }
+      // Counted once it exists: it may leave with the next request, and is never given back.
+      hold?.commit();
+      const known = current?.signed && (!record.signed || current.signed.balance > record.signed.balance) ? current.signed : record.signed;
       // Remembered before it is sent: the receiver may hold it even if no answer comes back.
-      const signed = !record.signed || record.signed.balance < balance ? { balance, balanceSignature } : record.signed;
+      const signed = !known || known.balance < balance ? { balance, balanceSignature } : known;
       const updated = await store.put({ ...record, signed });
-      return { record: updated, payment: { ...idOf(record), balance, balanceSignature } };
+      return { record: updated, payment: { ...idOf(record), balance, balanceSignature }, raise };
     },
 
     /**
@@ -335,17 +375,24 @@ export function createChannelBook(deps: {
         });
       }
       const wanted = policy.topUp(missing);
-      const amount = wanted < missing ? missing : wanted;
-      const available = await chain.tokenBalance(record.token, sender);
-      if (available < amount) {
-        throw new TokenBalanceTooLowError({
-          owner: sender,
-          needed: await show(record.token, amount),
-          available: await show(record.token, available),
-          action: "top up the channel by",
-        });
+      const amount = budget.fitDeposit(channelKey(record), wanted < missing ? missing : wanted, missing);
+      const hold = budget.holdDeposit(channelKey(record), amount);
+      try {
+        const available = await chain.tokenBalance(record.token, sender);
+        if (available < amount) {
+          throw new TokenBalanceTooLowError({
+            owner: sender,
+            needed: await show(record.token, amount),
+            available: await show(record.token, available),
+            action: "top up the channel by",
+          });
+        }
+        await chain.topUp({ manager: record.contract, token: record.token, channel: idOf(record), amount });
+      } catch (error) {
+        hold.release();
+        throw error;
       }
-      await chain.topUp({ manager: record.contract, token: record.token, channel: idOf(record), amount });
+      hold.commit();
       const after = await readOrThrow(current);
       current = await store.put({ ...current, deposit: after.deposit });
       return current;

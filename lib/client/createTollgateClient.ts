@@ -21,9 +21,16 @@ export type TollgateClientOptions = {
   chain: ChannelChain;
   /** Where channels and session keys persist. Default: memory (lost on exit; recovered from the site and chain). */
   storage?: ClientStorage | undefined;
-  /** Maximum price per article and in total, in token base units. Default: no limit. */
+  /**
+   * Maximum price per article and in total, in token base units. Default: no limit. The total
+   * counts what this client signs (how far its proofs raise the reader's highest signed balance
+   * on each channel) and what it deposits, per channel the larger of the two.
+   */
   budget?: BudgetLimits | undefined;
-  /** The deposit of a new channel. Default: 10 × the price of the article that needs it. */
+  /**
+   * The deposit of a new channel. Default: 10 × the price of the article that needs it. A
+   * channel opened to pay an article gets less if the total budget leaves less room.
+   */
   deposit?: bigint | ((price: bigint) => bigint) | undefined;
   /**
    * How much to add when a channel's deposit runs out (at least what is missing). Default: the
@@ -105,6 +112,7 @@ export function createTollgateClient(options: TollgateClientOptions) {
     chain,
     store,
     fetch: fetchFn,
+    budget,
     warn: options.warn,
     policy: {
       deposit: depositFor,
@@ -192,7 +200,7 @@ export function createTollgateClient(options: TollgateClientOptions) {
   const client = {
     /** The sender: the account that opens channels and whose balance proofs count. */
     sender: chain.sender,
-    /** The budget: its limits, and what was spent so far. */
+    /** The budget: its limits, what was signed and deposited so far, and what counts against the total. */
     budget,
 
     /**

@@ -77,6 +77,33 @@ describe("paying on 402", () => {
     assert.ok(channel!.delegate, "opened with a session key as delegate");
   });
 
+  it("re-signs after a concurrent client got in first with another price, though this request had signed already", async () => {
+    const { client, site, storage, reader, ledger } = setup({ sessionKey: true }, { one: 10n, cheap: 5n, two: 10n, free: 0n });
+    await client.openChannel(ORIGIN, 100n);
+    const twin = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(storage.snapshot()), fetch: site.fetch, trustedContracts: [MANAGER] });
+    await twin.getArticle(site.url("one"));
+    await twin.getArticle(site.url("cheap")); // the server holds 15; this client still believes 0
+    const paid = await client.getArticle(site.url("two"));
+    assert.equal(paid.receipt?.balance, 25n, "signed 10 (refused as stale), then 15 + 10 on the twin's verified proof");
+    assert.deepEqual(site.log.slice(-2).map((entry) => entry.balance), [10n, 25n]);
+    assert.equal(client.budget.spent, 20n, "both signatures raised what this client knew the reader had signed");
+  });
+
+  it("keeps the highest signed balance across a restart: a site rolled back to an older proof gets nothing new", async () => {
+    const { client, site, storage, reader, ledger } = setup();
+    await client.getArticle(site.url("one"));
+    const { receipt } = await client.getArticle(site.url("two"));
+    // The site loses its last payment (or pretends to): it is back at the proof of 10.
+    const stored = site.stored.get(`${client.sender}/${site.receiver.address}/${receipt!.channel.openBlock}`.toLowerCase())!;
+    stored.balance = 10n;
+    stored.bought.delete("two");
+    const restarted = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage, fetch: site.fetch, trustedContracts: [MANAGER] });
+    const again = await restarted.getArticle(site.url("two"));
+    assert.equal(again.receipt?.cost, 0n, "the proof of 20 was signed before the restart");
+    assert.equal(restarted.budget.spent, 0n);
+    assert.equal(site.log.at(-1)?.balance, 20n);
+  });
+
   it("refuses a stored proof that is not signed by the sender or the delegate", async () => {
     const { client, site } = setup();
     await client.getArticle(site.url("one"));
@@ -145,6 +172,8 @@ describe("paying on 402", () => {
     const third = await fresh.getArticle(site.url("three"));
     assert.equal(third.receipt?.balance, 30n);
     assert.equal(ledger.channels.size, 1, "no second channel");
+    // The recovered 20 was signed by this reader, but not by this client: its budget counts only its own.
+    assert.equal(fresh.budget.spent, 10n);
   });
 
   it("recovers from the chain's logs when the site knows nothing, ignoring a forged server balance", async () => {

@@ -14,6 +14,8 @@ import { hardhat } from "viem/chains";
 import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import type { Deployment } from "../../lib/chain/deployment";
 import {
+  BudgetExceededError,
+  PaymentRefusedError,
   UntrustedTermsError,
   createMemoryStorage,
   createTollgateClient,
@@ -87,6 +89,43 @@ async function channelsOnChain(sender: Address, manager: Address = deployment.ch
 }
 
 describe("sites that lie to the SDK", { timeout: 240_000 }, () => {
+  it("a site answering every proof with RDN-Cost: 0 is stopped by the budget: it counts what was signed", async () => {
+    const liar = await site({ costZero: true });
+    const reader = await newReader();
+    const maxTotal = 3n * PRICE;
+    const client = clientFor(reader, { budget: { maxTotal } });
+    const before = await token("balanceOf", reader.address);
+    let read = 0;
+    for (const slug of Object.keys(prices)) {
+      try {
+        await client.getArticle(liar.articleUrl(slug));
+        read++;
+      } catch (error) {
+        assert.ok(error instanceof BudgetExceededError, String(error));
+        break;
+      }
+    }
+    assert.equal(read, 3, "three articles fit the budget, the fourth does not");
+    assert.ok(liar.totalSigned() <= maxTotal, `the liar holds proofs of ${liar.totalSigned()}, more than the budget of ${maxTotal}`);
+    assert.equal(client.budget.spent, 3n * PRICE);
+    assert.ok(before - (await token("balanceOf", reader.address)) <= maxTotal, "the deposit counts against the budget too");
+  });
+
+  it("a stale 402 echoing the proof just sent is that proof accepted: never a second price in one request", async () => {
+    const liar = await site({ echoStale: true });
+    const reader = await newReader();
+    const client = clientFor(reader, { deposit: 10n * PRICE });
+    for (const [n, slug] of ["a", "b"].entries()) {
+      await assert.rejects(client.getArticle(liar.articleUrl(slug)), (error: unknown) => {
+        assert.ok(error instanceof PaymentRefusedError, String(error));
+        assert.match(error.shortMessage, /holds this request's own proof/);
+        return true;
+      });
+      assert.equal(liar.totalSigned(), BigInt(n + 1) * PRICE, "one price per request, however often the site calls it stale");
+    }
+    assert.equal(client.budget.spent, 2n * PRICE);
+  });
+
   it("no deposit, approval or permit reaches a channel manager the client does not trust", async () => {
     const liar = await site({ contract: attackerManager });
     const reader = await newReader();
@@ -107,5 +146,22 @@ describe("sites that lie to the SDK", { timeout: 240_000 }, () => {
     assert.equal(await token("nonces", reader.address), 0n, "no permit was used");
     assert.deepEqual(await channelsOnChain(reader.address, attackerManager), []);
     assert.equal(liar.received.length, 0, "nothing was signed for it");
+  });
+
+  it("deposits count against the budget: a site that refuses every channel cannot make the client lock more", async () => {
+    const liar = await site({ closing: true });
+    const reader = await newReader();
+    const maxTotal = 8n * PRICE;
+    const client = clientFor(reader, { budget: { maxTotal }, deposit: 5n * PRICE });
+    const before = await token("balanceOf", reader.address);
+    const outcomes: string[] = [];
+    for (const slug of ["a", "b", "c", "d", "e"]) {
+      outcomes.push(await client.getArticle(liar.articleUrl(slug)).then(() => "read", (error: Error) => error.name));
+    }
+    const locked = before - (await token("balanceOf", reader.address));
+    assert.ok(locked <= maxTotal, `${locked} left the reader's wallet, more than the budget of ${maxTotal} (${outcomes.join(", ")})`);
+    assert.ok(liar.totalSigned() <= maxTotal);
+    assert.equal((await channelsOnChain(reader.address)).length, 2, "a full deposit, then what was left of the budget");
+    assert.equal(outcomes.at(-1), "BudgetExceededError", outcomes.join(", "));
   });
 });
