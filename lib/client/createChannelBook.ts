@@ -48,6 +48,12 @@ const usable = (record: ChannelRecord) => record.status === "open";
 const remaining = (record: ChannelRecord) => record.deposit - record.balance;
 const idOf = (record: ChannelRecord): ChannelId => ({ sender: record.sender, receiver: record.receiver, openBlock: record.openBlock });
 const domainOf = (record: Pick<ChannelRecord, "chainId" | "contract">) => ({ chainId: record.chainId, verifyingContract: record.contract });
+/**
+ * Whether a channel may pay `site`: only one opened for the site's origin (or, having no origin
+ * on record, first recovered there). A site naming another site's receiver and contract in its
+ * 402 must not spend the reader's channel with that other site.
+ */
+const boundTo = (record: ChannelRecord, site: Site) => record.origin === undefined || record.origin === site.origin;
 
 /** The receiver's view can only make a channel less usable than the chain says, never more. */
 function worst(chain: ChannelStatus, server: ServerChannel["status"] | undefined): ChannelStatus {
@@ -186,13 +192,18 @@ export function createChannelBook(deps: {
     open,
 
     /**
-     * Every channel of this sender with the site's receiver, reconciled: the local records, the
-     * server's (signatures verified) and the chain's, and the `ChannelCreated` logs when the
-     * server knows of none. Persists the merged records; includes closed ones it knew.
+     * Every channel of this sender with the site's receiver that pays this site, reconciled: the
+     * local records, the server's (signatures verified) and the chain's, and the `ChannelCreated`
+     * logs when the server knows of none. Persists the merged records; includes closed ones it
+     * knew. A channel found on the chain or at the server without a local record is bound to
+     * this site's origin from then on; one this client opened for another origin is left out,
+     * whoever lists it.
      */
     async recover(site: Site): Promise<ChannelRecord[]> {
       const filter = { chainId: site.chainId, contract: site.contract, sender, receiver: site.receiver };
-      const local = await store.list(filter);
+      const all = await store.list(filter);
+      const local = all.filter((record) => boundTo(record, site));
+      const elsewhere = new Set(all.filter((record) => !boundTo(record, site)).map((record) => record.openBlock));
       let server: ServerChannel[] = [];
       try {
         server = (await fetchServerChannels(deps.fetch, site.origin, sender, { gatewayPath: site.gatewayPath })).filter((c) =>
@@ -209,6 +220,7 @@ export function createChannelBook(deps: {
 
       const records: ChannelRecord[] = [];
       for (const id of ids.values()) {
+        if (elsewhere.has(id.openBlock)) continue;
         const known = local.find((r) => r.openBlock === id.openBlock);
         const onChain = await chain.readChannel(site.contract, id);
         if (!known && onChain === null) continue; // closed before we ever knew it: nothing to remember
@@ -241,12 +253,12 @@ export function createChannelBook(deps: {
 
     /**
      * An existing channel to pay `price` to the site with, without opening one: a local open
-     * one with room, else one found by recovery. A channel without room is returned only when
-     * topping up is allowed (the payment tops it up).
+     * one with room, else one found by recovery, and only one bound to the site's origin. A
+     * channel without room is returned only when topping up is allowed (the payment tops it up).
      */
     async find(site: Site, price: bigint): Promise<ChannelRecord | undefined> {
       const filter = { chainId: site.chainId, contract: site.contract, sender, receiver: site.receiver, status: "open" as const };
-      let candidates = (await store.list(filter)).filter(usable);
+      let candidates = (await store.list(filter)).filter((record) => usable(record) && boundTo(record, site));
       if (candidates.length === 0) candidates = (await book.recover(site)).filter(usable);
       const roomy = candidates.find((record) => remaining(record) >= price);
       const chosen = roomy ?? (policy.topUp !== false ? candidates[0] : undefined);

@@ -7,7 +7,7 @@ import { closeChannelUncooperatively } from "./closeChannelUncooperatively";
 import { createChannelStore, type ChannelRecord } from "./channelStore";
 import { createBudget, type Budget, type BudgetLimits } from "./createBudget";
 import { createChannelBook, type Site } from "./createChannelBook";
-import { SiteRequestError, UntrustedTermsError } from "./errors";
+import { ChannelUnavailableError, SiteRequestError, UntrustedTermsError } from "./errors";
 import { fetchWithPayment, type PaidResponse, type PaymentReceipt } from "./fetchWithPayment";
 import { settleChannel } from "./settleChannel";
 import { fetchCatalog, type Catalog } from "./site/fetchCatalog";
@@ -300,6 +300,10 @@ export function createTollgateClient(options: TollgateClientOptions) {
      */
     async close(origin: string, channel?: ChannelRecord): Promise<CloseResult[]> {
       const site = await siteOf(origin);
+      if (channel?.origin !== undefined && channel.origin !== site.origin) {
+        // The close request is signed: another site could pass it on and close the channel.
+        throw new ChannelUnavailableError({ action: "close", reason: `the channel opened at block ${channel.openBlock} pays ${channel.origin}, not ${site.origin}`, hint: `close it through ${channel.origin}` });
+      }
       return serialised(site.origin, async () => {
         const targets = channel ? [channel] : (await book.recover(site)).filter((c) => c.status !== "settled");
         const results: CloseResult[] = [];

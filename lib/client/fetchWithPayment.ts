@@ -1,3 +1,4 @@
+import { isAddressEqual } from "viem";
 import { encodePaymentHeaders, type Payment } from "../protocol/payment";
 import type { PaymentTerms } from "../protocol/paymentRequest";
 import { decodeReceiptHeaders, type Receipt } from "../protocol/receipt";
@@ -6,6 +7,7 @@ import type { Budget } from "./createBudget";
 import type { ChannelBook, Site } from "./createChannelBook";
 import { PaymentRefusedError } from "./errors";
 import { readPaymentRequest, type PaymentRequestResponse, type RefusalKind } from "./site/readPaymentRequest";
+import { readRedirect } from "./site/readRedirect";
 import { readProblem, type FetchFunction } from "./site/siteRequest";
 
 /** What one paid (or already-paid) request cost, and where the channel stands after it. */
@@ -41,12 +43,15 @@ export type PaymentContext = {
 /** Enough for: probe, pay, re-sign, top up, reopen, and a few confirmation waits. */
 const MAX_ATTEMPTS = 10;
 const MAX_CONFIRMATION_WAITS = 5;
+/** As many as fetch itself follows. */
+const MAX_REDIRECTS = 20;
 
 function withPayment(init: RequestInit, payment: Payment | undefined): RequestInit {
   const headers = new Headers(init.headers);
   if (!headers.has("accept")) headers.set("Accept", "application/json");
   if (payment) for (const [name, value] of Object.entries(encodePaymentHeaders(payment))) headers.set(name, value);
-  return { ...init, headers };
+  // Followed by hand (readRedirect): fetch would carry the payment headers to any origin.
+  return { ...init, headers, redirect: "manual" };
 }
 
 /**
@@ -60,14 +65,18 @@ function refine(request: PaymentRequestResponse, payment: Payment | undefined, c
   return request.kind;
 }
 
+/** Whether a channel is one the terms name: same chain, channel manager and receiver. */
+const underTerms = (channel: ChannelRecord, terms: PaymentTerms) =>
+  channel.chainId === terms.chainId && isAddressEqual(channel.contract, terms.contract) && isAddressEqual(channel.receiver, terms.receiver);
+
 /**
  * Fetches `input`, paying for it if the server answers 402: the µRaiden client loop.
  *
- * 1. If this client has an open channel with the site, the request carries its latest proof,
- *    so an article it already paid for comes back at once and free.
- * 2. On a 402, the terms are checked (chain, trusted contract, token), a channel is found
- *    (local, recovered from the site and the chain, or opened), and a proof of
- *    `balance + price` is signed, counted against the budget, and sent.
+ * 1. If this client has an open channel with the site (its origin), the request carries its
+ *    latest proof, so an article it already paid for comes back at once and free.
+ * 2. On a 402, the terms are checked (chain, trusted contract, token), a channel bound to the
+ *    site's origin is found (local, recovered from the site and the chain, or opened), and a
+ *    proof of `balance + price` is signed, counted against the budget, and sent.
  * 3. A stale or wrong-amount refusal: the server's stored proof is verified and adopted, and the
  *    proof re-signed on top of it, if that stays within one price of what the reader is known to
  *    have signed: a stored proof this request signed itself is that proof accepted, and shown
@@ -77,7 +86,8 @@ function refine(request: PaymentRequestResponse, payment: Payment | undefined, c
  *
  * What one request signs never raises the reader's highest signed balance by more than one price
  * above the highest balance it is known to have signed without this request (a verified proof
- * from the reader's other client raises that).
+ * from the reader's other client raises that). Redirects are followed by hand within the
+ * origin; one to another origin is followed without payment headers, and nothing is paid there.
  *
  * Requests for one site are serialised by the caller (cumulative proofs cannot be pipelined).
  * The request's body must be re-sendable (a string or buffer, not a stream).
@@ -89,7 +99,8 @@ function refine(request: PaymentRequestResponse, payment: Payment | undefined, c
  * const { response, receipt } = await fetchWithPayment(context, "http://localhost:3000/articles/hello")
  */
 export async function fetchWithPayment(ctx: PaymentContext, input: string | URL, init: RequestInit = {}): Promise<PaidResponse> {
-  const url = new URL(String(input));
+  let url = new URL(String(input));
+  let request = init;
   let channel = await ctx.book.latestForOrigin(url.origin, await ctx.chainId());
   let payment = channel ? ctx.book.proofOf(channel) : undefined;
   let probed = payment !== undefined;
@@ -108,6 +119,7 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   let toppedUp = false;
   let reopened = false;
   let waits = 0;
+  let redirects = 0;
   let terms: PaymentTerms | undefined;
   /** The server's last explanation, for the error if the loop gives up. */
   let lastProblem: { detail?: string | undefined; type?: string | undefined } = {};
@@ -173,7 +185,20 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   }
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const response = await ctx.fetch(url, withPayment(init, payment));
+    const response = await ctx.fetch(url, withPayment(request, payment));
+
+    const hop = readRedirect(response, url, request);
+    if (hop) {
+      if (init.redirect === "manual") return { response };
+      if (init.redirect === "error") throw new TypeError(`${url} redirected, and the request asked for redirect: "error"`);
+      if (++redirects > MAX_REDIRECTS) throw new TypeError(`${input} redirected more than ${MAX_REDIRECTS} times`);
+      // Another origin gets the request as a plain fetch would send it, without any payment:
+      // paying there would need a channel bound to that origin, and its own request.
+      if (hop === "elsewhere") return { response: await ctx.fetch(url, { ...withPayment(request, undefined), redirect: "follow" }) };
+      ({ url, init: request } = hop);
+      attempt--; // a redirect within the site is no payment attempt
+      continue;
+    }
 
     // The server refuses more proofs on this channel (it signed a closing commitment): use another.
     if (response.status === 409 && payment && channel && !reopened) {
@@ -192,7 +217,14 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
     // Checked again whenever they change: a later 402 of the same request may name other terms.
     if (!terms || terms.contract !== next.contract || terms.chainId !== next.chainId || terms.token !== next.token) await ctx.checkTerms(next);
     terms = next;
-    const kind = refine(paymentRequest, payment, channel);
+    let kind = refine(paymentRequest, payment, channel);
+    // A channel under other terms (another manager or receiver) cannot pay these: find one that can.
+    if (channel && !underTerms(channel, terms) && kind !== "payment-required") {
+      mayLeaveChannel("It named another channel manager or receiver");
+      channel = undefined;
+      payment = undefined;
+      kind = "payment-required";
+    }
 
     switch (kind) {
       case "payment-required": {

@@ -15,7 +15,9 @@ import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.genera
 import type { Deployment } from "../../lib/chain/deployment";
 import {
   BudgetExceededError,
+  ChannelUnavailableError,
   PaymentRefusedError,
+  SiteRequestError,
   UntrustedTermsError,
   createMemoryStorage,
   createTollgateClient,
@@ -163,5 +165,51 @@ describe("sites that lie to the SDK", { timeout: 240_000 }, () => {
     assert.ok(liar.totalSigned() <= maxTotal);
     assert.equal((await channelsOnChain(reader.address)).length, 2, "a full deposit, then what was left of the budget");
     assert.equal(outcomes.at(-1), "BudgetExceededError", outcomes.join(", "));
+  });
+
+  it("site A cannot present site B's terms and spend the reader's channel with B", async () => {
+    const b = await site();
+    const a = await site({ relayTo: b.origin }); // every request passed to B, its 402s shown in A's name
+    const reader = await newReader();
+    const storage = createMemoryStorage();
+    const client = clientFor(reader, { deposit: 10n * PRICE, storage });
+    const paid = await client.getArticle(b.articleUrl("a"));
+    const withB = paid.receipt!.channel;
+
+    // The reader's only channel with B's receiver was opened for B: it does not pay A.
+    const noOpening = clientFor(reader, { autoOpen: false, storage });
+    await assert.rejects(noOpening.getArticle(a.articleUrl("b")), ChannelUnavailableError);
+    // Allowed to open one, the client opens a channel for A (A's terms name B's receiver: A's business).
+    const viaA = await client.getArticle(a.articleUrl("c"));
+    assert.notEqual(viaA.receipt?.channel.openBlock, withB.openBlock, "a channel opened for A's origin paid A's request");
+    assert.equal(viaA.receipt?.channel.origin, a.origin);
+    const spentOnB = a.received.filter((p) => p.openBlock === withB.openBlock);
+    assert.deepEqual(spentOnB, [], "A never saw a proof on the channel opened for B");
+    assert.equal(b.highestProof(withB), PRICE, "B's channel paid for B's article only");
+  });
+
+  it("payment headers never follow a redirect to another origin, and nothing is paid there", async () => {
+    const elsewhere = await site();
+    const a = await site();
+    a.lie({ redirects: { "/articles/b": elsewhere.articleUrl("b"), "/articles/moved": `${a.origin}/articles/c` } });
+    const reader = await newReader();
+    const client = clientFor(reader, { deposit: 10n * PRICE });
+    await client.getArticle(a.articleUrl("a")); // a channel with A: later requests carry its latest proof
+
+    await assert.rejects(client.getArticle(a.articleUrl("b")), (error: unknown) => error instanceof SiteRequestError && error.serverStatus === 402);
+    // A fresh reader's first request carries no proof; the 402 it ends at is another site's.
+    const fresh = await newReader();
+    await assert.rejects(clientFor(fresh).getArticle(a.articleUrl("b")), (error: unknown) => error instanceof SiteRequestError && error.serverStatus === 402);
+    assert.deepEqual(elsewhere.requests.filter((r) => r.paid), [], "the other origin never saw a payment header");
+    assert.deepEqual(elsewhere.received, []);
+    for (const who of [reader, fresh]) {
+      const opened = await channelsOnChain(who.address);
+      assert.ok(opened.every((log) => log.args.receiver !== elsewhere.receiver), "no channel to the other origin's receiver");
+    }
+
+    // A redirect within the site is followed with the payment.
+    const moved = await client.getArticle(a.articleUrl("moved"));
+    assert.equal(moved.article.slug, "c");
+    assert.equal(moved.receipt?.cost, PRICE);
   });
 });
