@@ -137,9 +137,9 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   });
 
   /** Moving to another channel in this request is fine until a proof was signed on this one. */
-  function mayLeaveChannel(why: string): void {
+  function mayLeaveChannel(why: string, status = 402): void {
     if (signedHere.size > 0) {
-      throw refused(402, `${why}, after this request signed a balance of ${[...signedHere].at(-1)} on its channel: one request never pays twice.`);
+      throw refused(status, `${why}, after this request signed a balance of ${[...signedHere].at(-1)} on its channel: one request never pays twice.`);
     }
   }
 
@@ -205,6 +205,7 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
       lastProblem = await readProblem(response);
       reopened = true;
       await ctx.book.retire(channel);
+      mayLeaveChannel("It takes no more proofs on the channel", 409);
       channel = undefined;
       payment = undefined;
       continue;
