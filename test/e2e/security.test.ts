@@ -1,19 +1,31 @@
-// The pages' security headers, against the real site (Hardhat node, seeded SQLite, `next start`)
-// in Chromium. Another site is a real HTTP server on another host name (localhost, where the
-// site is 127.0.0.1: cross-site to the browser) that frames the site's articles.
+// The pages' security headers and auto-pay's navigation rule, against the real site (Hardhat
+// node, seeded SQLite, `next start`) in Chromium. Another site is a real HTTP server on another
+// host name (localhost, where the site is 127.0.0.1: cross-site to the browser) that links to,
+// or frames, the site's articles.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, it } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { fetchServerChannels } from "../../lib/client/site/fetchServerChannels";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
 import { describeInBrowser, launchBrowser } from "./helpers/browser";
 import { freeArticle, paidArticle, startE2ESite, type E2ESite } from "./helpers/site";
-import { connect, fund, openChannel, openReader } from "./reader.steps";
+import { connect, firstParagraph, fund, openChannel, openReader } from "./reader.steps";
 
 const cent = sampleArticles.find((a) => a.slug === "micropayment-channels-explained")!;
+const twoCents = sampleArticles.find((a) => a.slug === "the-economics-of-a-single-read")!;
 
-describeInBrowser("security headers", () => {
+/** Records every CSP violation a page reports, from before its first script. */
+async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`));
+  });
+  return () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+}
+
+describeInBrowser("security headers, and auto-pay only on the reader's own navigations", () => {
   let site: E2ESite;
   let browser: Browser;
   /** Another site: pages that link to, script a navigation to, or frame one of the site's URLs. */
@@ -70,6 +82,44 @@ describeInBrowser("security headers", () => {
       }
     }
     assert.equal(nonces.size, pages.length + api.length, "a new nonce for every response");
+  });
+
+  it("a link or a script on another site opens the article without auto-paying it; the reader's own visit pays", async () => {
+    const account = 4;
+    const reader = await fund(site, account);
+    await using session = await openReader(browser, site, { account });
+    const { page } = session;
+    const violations = await watchViolations(page);
+    await page.goto(`${site.url}/channel`);
+    await connect(page);
+    await openChannel(page, { method: "permit", deposit: "1" });
+    const form = page.getByTestId("auto-pay");
+    await form.getByRole("checkbox", { name: "Unlock articles automatically" }).check();
+    await form.getByLabel("Up to this price per article").fill("0.05");
+    await form.getByLabel("Total budget").fill("0.5");
+    await form.getByRole("button", { name: "Save auto-pay" }).click();
+    await form.getByText("Auto-pay is on.").waitFor();
+    const paid = async () => (await fetchServerChannels((i, init) => fetch(i, init), site.url, reader))[0]?.balance ?? 0n;
+
+    // A link another site shows, followed by the reader's click.
+    await page.goto(`${elsewhere.url}/link?to=${encodeURIComponent(site.articleUrl(cent.slug))}`);
+    await page.locator("#go").click();
+    await page.getByTestId("auto-pay-held").waitFor();
+    assert.equal(await page.getByTestId("article-body").count(), 0);
+    assert.equal(await paid(), 0n, "the link spent nothing");
+
+    // A navigation another site's script starts, without any click.
+    await page.goto(`${elsewhere.url}/script?to=${encodeURIComponent(site.articleUrl(twoCents.slug))}`);
+    await page.waitForURL(site.articleUrl(twoCents.slug));
+    await page.getByTestId("auto-pay-held").waitFor();
+    assert.equal(await paid(), 0n, "the script spent nothing");
+
+    // The reader's own visit (typed, bookmarked: Sec-Fetch-Site none) auto-pays as before.
+    await page.goto(site.articleUrl(cent.slug));
+    await page.getByText(firstParagraph(cent.body)).waitFor();
+    assert.match(await page.getByTestId("unlocked").innerText(), /^Auto-paid/);
+    assert.equal(await paid(), cent.price);
+    assert.deepEqual(await violations(), [], "the pages ran under their policy without a violation");
   });
 
   it("another site cannot frame an article: the browser refuses it, and nothing is paid", async () => {
