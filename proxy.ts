@@ -11,6 +11,7 @@ import { articleSlugFromPath } from "./lib/receiver/articlePath";
 import { gate } from "./lib/receiver/gate";
 import { getReceiver } from "./lib/receiver/getReceiver";
 import { GRANT_HEADER, grantFor } from "./lib/receiver/grant";
+import { withSecurityHeaders } from "./lib/withSecurityHeaders";
 
 /** Programs ask for JSON; everything else (browsers) gets the page. */
 function wantsJson(request: NextRequest): boolean {
@@ -28,7 +29,7 @@ function decodes(pathname: string): boolean {
   }
 }
 
-export async function proxy(request: NextRequest) {
+async function gateProxy(request: NextRequest) {
   // Next.js's router answers a dynamic route whose parameter does not decode (`/articles/%E0%A4%A`,
   // `/api/channels/%`) with a bare 500; it is the client's mistake, so say so with a 400.
   if (!decodes(request.nextUrl.pathname)) {
@@ -83,6 +84,9 @@ export async function proxy(request: NextRequest) {
     }
   }
 }
+
+// Every response gets the security headers (CSP with a nonce, frame-ancestors 'none', …).
+export const proxy = withSecurityHeaders(gateProxy);
 
 export const config = {
   // Every path but build assets: the gate itself decides which paths are articles.

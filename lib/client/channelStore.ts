@@ -44,6 +44,20 @@ export type ChannelRecord = ChannelId & {
   updatedAt: number;
 };
 
+/**
+ * The highest balance the reader is known to have signed on a channel: the highest proof this
+ * client signed, or a higher one it adopted (verified) from the server, or what the receiver
+ * withdrew (it needed a proof of that much). What the receiver can claim at most, and so what a
+ * new proof is measured against: signing at or below it costs the reader nothing more.
+ *
+ * @example
+ * const raise = balance > highestSigned(record) ? balance - highestSigned(record) : 0n
+ */
+export function highestSigned(record: Pick<ChannelRecord, "balance" | "signed">): bigint {
+  const signed = record.signed?.balance ?? 0n;
+  return signed > record.balance ? signed : record.balance;
+}
+
 const recordSchema = z.object({
   version: z.literal(1),
   chainId: chainIdNumber,

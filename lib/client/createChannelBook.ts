@@ -6,7 +6,8 @@ import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
 import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../protocol/typedData";
 import type { ChannelChain } from "./chain/ChannelChain";
-import type { ChannelRecord, ChannelStatus, ChannelStore } from "./channelStore";
+import { channelKey, highestSigned, type ChannelRecord, type ChannelStatus, type ChannelStore } from "./channelStore";
+import type { Budget, BudgetHold } from "./createBudget";
 import { ChannelUnavailableError, TokenBalanceTooLowError, UntrustedServerProofError } from "./errors";
 import { mergeChannelState, type OnChainChannel } from "./mergeChannelState";
 import { fetchServerChannels, type ServerChannel } from "./site/fetchServerChannels";
@@ -47,6 +48,12 @@ const usable = (record: ChannelRecord) => record.status === "open";
 const remaining = (record: ChannelRecord) => record.deposit - record.balance;
 const idOf = (record: ChannelRecord): ChannelId => ({ sender: record.sender, receiver: record.receiver, openBlock: record.openBlock });
 const domainOf = (record: Pick<ChannelRecord, "chainId" | "contract">) => ({ chainId: record.chainId, verifyingContract: record.contract });
+/**
+ * Whether a channel may pay `site`: only one opened for the site's origin (or, having no origin
+ * on record, first recovered there). A site naming another site's receiver and contract in its
+ * 402 must not spend the reader's channel with that other site.
+ */
+const boundTo = (record: ChannelRecord, site: Site) => record.origin === undefined || record.origin === site.origin;
 
 /** The receiver's view can only make a channel less usable than the chain says, never more. */
 function worst(chain: ChannelStatus, server: ServerChannel["status"] | undefined): ChannelStatus {
@@ -60,7 +67,8 @@ function worst(chain: ChannelStatus, server: ServerChannel["status"] | undefined
  * (a session key before the channel naming it is opened; a signed proof before it is sent).
  *
  * The book trusts the chain; it believes the server only about things the server could not
- * fake: a balance proof whose signature verifies, or a refusal to accept more proofs.
+ * fake: a balance proof whose signature verifies, or a refusal to accept more proofs. Every
+ * deposit and top-up is held against the budget before its transaction.
  *
  * @example
  * const book = createChannelBook({ chain, store, fetch, policy })
@@ -72,9 +80,10 @@ export function createChannelBook(deps: {
   store: ChannelStore;
   fetch: FetchFunction;
   policy: ChannelPolicy;
+  budget: Budget;
   warn?: (message: string) => void;
 }) {
-  const { chain, store, policy } = deps;
+  const { chain, store, policy, budget } = deps;
   const warn = deps.warn ?? ((message: string) => console.warn(`tollgate: ${message}`));
   const sender = chain.sender;
 
@@ -120,30 +129,39 @@ export function createChannelBook(deps: {
   }
 
   async function open(site: Site, deposit: bigint): Promise<ChannelRecord> {
-    const available = await chain.tokenBalance(site.token, sender);
-    if (available < deposit) {
-      throw new TokenBalanceTooLowError({
-        owner: sender,
-        needed: await show(site.token, deposit),
-        available: await show(site.token, available),
-        action: "deposit",
-      });
-    }
+    const hold = budget.holdDeposit(undefined, deposit);
+    let opened: Awaited<ReturnType<ChannelChain["openChannel"]>>;
     let delegate: Address | undefined;
-    if (policy.sessionKey) {
-      const privateKey = generatePrivateKey();
-      delegate = privateKeyToAccount(privateKey).address;
-      // Stored before the channel exists: a crash after the transaction must not lose the key.
-      await store.putSessionKey(delegate, privateKey);
+    try {
+      const available = await chain.tokenBalance(site.token, sender);
+      if (available < deposit) {
+        throw new TokenBalanceTooLowError({
+          owner: sender,
+          needed: await show(site.token, deposit),
+          available: await show(site.token, available),
+          action: "deposit",
+        });
+      }
+      if (policy.sessionKey) {
+        const privateKey = generatePrivateKey();
+        delegate = privateKeyToAccount(privateKey).address;
+        // Stored before the channel exists: a crash after the transaction must not lose the key.
+        await store.putSessionKey(delegate, privateKey);
+      }
+      opened = await chain.openChannel({
+        manager: site.contract,
+        token: site.token,
+        receiver: site.receiver,
+        delegate,
+        deposit,
+        permit: policy.permit,
+      });
+    } catch (error) {
+      hold.release();
+      throw error;
     }
-    const { channel } = await chain.openChannel({
-      manager: site.contract,
-      token: site.token,
-      receiver: site.receiver,
-      delegate,
-      deposit,
-      permit: policy.permit,
-    });
+    const { channel } = opened;
+    hold.commit(channelKey({ ...channel, chainId: site.chainId, contract: site.contract }));
     return store.put({
       ...channel,
       chainId: site.chainId,
@@ -161,6 +179,9 @@ export function createChannelBook(deps: {
   const book = {
     sender,
 
+    /** Whether a channel short of room is topped up (else another channel is used). */
+    topsUp: policy.topUp !== false,
+
     /** The open channel last used with this site, to send its latest proof along (re-reads are free). */
     async latestForOrigin(origin: string, chainId: number): Promise<ChannelRecord | undefined> {
       const [latest] = await store.list({ origin, sender, chainId, status: "open" });
@@ -171,13 +192,18 @@ export function createChannelBook(deps: {
     open,
 
     /**
-     * Every channel of this sender with the site's receiver, reconciled: the local records, the
-     * server's (signatures verified) and the chain's, and the `ChannelCreated` logs when the
-     * server knows of none. Persists the merged records; includes closed ones it knew.
+     * Every channel of this sender with the site's receiver that pays this site, reconciled: the
+     * local records, the server's (signatures verified) and the chain's, and the `ChannelCreated`
+     * logs when the server knows of none. Persists the merged records; includes closed ones it
+     * knew. A channel found on the chain or at the server without a local record is bound to
+     * this site's origin from then on; one this client opened for another origin is left out,
+     * whoever lists it.
      */
     async recover(site: Site): Promise<ChannelRecord[]> {
       const filter = { chainId: site.chainId, contract: site.contract, sender, receiver: site.receiver };
-      const local = await store.list(filter);
+      const all = await store.list(filter);
+      const local = all.filter((record) => boundTo(record, site));
+      const elsewhere = new Set(all.filter((record) => !boundTo(record, site)).map((record) => record.openBlock));
       let server: ServerChannel[] = [];
       try {
         server = (await fetchServerChannels(deps.fetch, site.origin, sender, { gatewayPath: site.gatewayPath })).filter((c) =>
@@ -194,6 +220,7 @@ export function createChannelBook(deps: {
 
       const records: ChannelRecord[] = [];
       for (const id of ids.values()) {
+        if (elsewhere.has(id.openBlock)) continue;
         const known = local.find((r) => r.openBlock === id.openBlock);
         const onChain = await chain.readChannel(site.contract, id);
         if (!known && onChain === null) continue; // closed before we ever knew it: nothing to remember
@@ -226,12 +253,12 @@ export function createChannelBook(deps: {
 
     /**
      * An existing channel to pay `price` to the site with, without opening one: a local open
-     * one with room, else one found by recovery. A channel without room is returned only when
-     * topping up is allowed (the payment tops it up).
+     * one with room, else one found by recovery, and only one bound to the site's origin. A
+     * channel without room is returned only when topping up is allowed (the payment tops it up).
      */
     async find(site: Site, price: bigint): Promise<ChannelRecord | undefined> {
       const filter = { chainId: site.chainId, contract: site.contract, sender, receiver: site.receiver, status: "open" as const };
-      let candidates = (await store.list(filter)).filter(usable);
+      let candidates = (await store.list(filter)).filter((record) => usable(record) && boundTo(record, site));
       if (candidates.length === 0) candidates = (await book.recover(site)).filter(usable);
       const roomy = candidates.find((record) => remaining(record) >= price);
       const chosen = roomy ?? (policy.topUp !== false ? candidates[0] : undefined);
@@ -239,7 +266,10 @@ export function createChannelBook(deps: {
       return chosen.origin ? chosen : store.put({ ...chosen, origin: site.origin });
     },
 
-    /** {@link find}, else (if the policy allows) a channel opened now for `price`. */
+    /**
+     * {@link find}, else (if the policy allows) a channel opened now for `price`, with the
+     * policy's deposit or what the budget leaves room for, if less (at least the price).
+     */
     async select(site: Site, price: bigint): Promise<ChannelRecord> {
       const found = await book.find(site, price);
       if (found) return found;
@@ -249,21 +279,43 @@ export function createChannelBook(deps: {
           hint: "open one first (openChannel), or allow opening (autoOpen: true)",
         });
       }
-      const deposit = policy.deposit(price);
-      return open(site, deposit < price ? price : deposit);
+      const wanted = policy.deposit(price);
+      return open(site, budget.fitDeposit(undefined, wanted < price ? price : wanted, price));
     },
 
-    /** Signs a balance proof, with the channel's session key when this client holds it, else as the sender. */
-    async sign(record: ChannelRecord, balance: bigint): Promise<{ record: ChannelRecord; payment: Payment }> {
-      const typedData = balanceProofTypedData(domainOf(record), idOf(record), balance);
-      const key = record.delegate ? await store.getSessionKey(record.delegate) : undefined;
-      const balanceSignature = key
-        ? await privateKeyToAccount(key).signTypedData(typedData)
-        : await chain.signBalanceProof(domainOf(record), idOf(record), balance);
+    /**
+     * Signs a balance proof, with the channel's session key when this client holds it, else as
+     * the sender. Before signing, `authorize` is told how far the proof raises the highest
+     * balance the reader is known to have signed on the channel (`raise`, read afresh from
+     * storage: another client on the same storage may have signed more since) and may refuse by
+     * throwing; the hold it returns is committed once the signature exists, released if signing
+     * fails (a declined wallet prompt). The signature is stored before it is returned.
+     */
+    async sign(
+      record: ChannelRecord,
+      balance: bigint,
+      authorize?: (raise: bigint, channel: string) => BudgetHold | undefined,
+    ): Promise<{ record: ChannelRecord; payment: Payment; raise: bigint }> {
+      const current = await store.get(record);
+      const high = current && highestSigned(current) > highestSigned(record) ? highestSigned(current) : highestSigned(record);
+      const raise = balance > high ? balance - high : 0n;
+      const hold = authorize?.(raise, channelKey(record));
+      let balanceSignature: Hex;
+      try {
+        const typedData = balanceProofTypedData(domainOf(record), idOf(record), balance);
+        const key = record.delegate ? await store.getSessionKey(record.delegate) : undefined;
+        balanceSignature = key ? await privateKeyToAccount(key).signTypedData(typedData) : await chain.signBalanceProof(domainOf(record), idOf(record), balance);
+      } catch (error) {
+        hold?.release();
+        throw error;
+      }
+      // Counted once it exists: it may leave with the next request, and is never given back.
+      hold?.commit();
+      const known = current?.signed && (!record.signed || current.signed.balance > record.signed.balance) ? current.signed : record.signed;
       // Remembered before it is sent: the receiver may hold it even if no answer comes back.
-      const signed = !record.signed || record.signed.balance < balance ? { balance, balanceSignature } : record.signed;
+      const signed = !known || known.balance < balance ? { balance, balanceSignature } : known;
       const updated = await store.put({ ...record, signed });
-      return { record: updated, payment: { ...idOf(record), balance, balanceSignature } };
+      return { record: updated, payment: { ...idOf(record), balance, balanceSignature }, raise };
     },
 
     /**
@@ -335,17 +387,24 @@ export function createChannelBook(deps: {
         });
       }
       const wanted = policy.topUp(missing);
-      const amount = wanted < missing ? missing : wanted;
-      const available = await chain.tokenBalance(record.token, sender);
-      if (available < amount) {
-        throw new TokenBalanceTooLowError({
-          owner: sender,
-          needed: await show(record.token, amount),
-          available: await show(record.token, available),
-          action: "top up the channel by",
-        });
+      const amount = budget.fitDeposit(channelKey(record), wanted < missing ? missing : wanted, missing);
+      const hold = budget.holdDeposit(channelKey(record), amount);
+      try {
+        const available = await chain.tokenBalance(record.token, sender);
+        if (available < amount) {
+          throw new TokenBalanceTooLowError({
+            owner: sender,
+            needed: await show(record.token, amount),
+            available: await show(record.token, available),
+            action: "top up the channel by",
+          });
+        }
+        await chain.topUp({ manager: record.contract, token: record.token, channel: idOf(record), amount });
+      } catch (error) {
+        hold.release();
+        throw error;
       }
-      await chain.topUp({ manager: record.contract, token: record.token, channel: idOf(record), amount });
+      hold.commit();
       const after = await readOrThrow(current);
       current = await store.put({ ...current, deposit: after.deposit });
       return current;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { createFakeChain, createFakeLedger, createFakeSite } from "../../test/client/fakes";
+import { MANAGER, createFakeChain, createFakeLedger, createFakeSite } from "../../test/client/fakes";
 import { createTollgateClient } from "./createTollgateClient";
 import { createMemoryStorage } from "./storage/createMemoryStorage";
 
@@ -14,7 +14,7 @@ it("asks the chain for its id again after the RPC failed once, instead of failin
     ...reader.chain,
     getChainId: () => (down ? Promise.reject(new Error("fetch failed")) : reader.chain.getChainId()),
   };
-  const client = createTollgateClient({ chain, storage: createMemoryStorage(), fetch: site.fetch });
+  const client = createTollgateClient({ chain, storage: createMemoryStorage(), fetch: site.fetch, trustedContracts: [MANAGER] });
   await assert.rejects(client.getArticle(site.url("one")), /fetch failed/);
   down = false;
   const { article } = await client.getArticle(site.url("one"));

@@ -7,22 +7,30 @@ import { closeChannelUncooperatively } from "./closeChannelUncooperatively";
 import { createChannelStore, type ChannelRecord } from "./channelStore";
 import { createBudget, type Budget, type BudgetLimits } from "./createBudget";
 import { createChannelBook, type Site } from "./createChannelBook";
-import { SiteRequestError, UntrustedTermsError } from "./errors";
+import { ChannelUnavailableError, SiteRequestError, UntrustedTermsError } from "./errors";
 import { fetchWithPayment, type PaidResponse, type PaymentReceipt } from "./fetchWithPayment";
 import { settleChannel } from "./settleChannel";
 import { fetchCatalog, type Catalog } from "./site/fetchCatalog";
 import { readProblem, type FetchFunction } from "./site/siteRequest";
 import type { ClientStorage } from "./storage/ClientStorage";
 import { createMemoryStorage } from "./storage/createMemoryStorage";
+import { trustedChannelManagers } from "./trustedChannelManagers";
 
 export type TollgateClientOptions = {
   /** The chain and the sender's account: `createViemChannelChain({ publicClient, walletClient })`. */
   chain: ChannelChain;
   /** Where channels and session keys persist. Default: memory (lost on exit; recovered from the site and chain). */
   storage?: ClientStorage | undefined;
-  /** Maximum price per article and in total, in token base units. Default: no limit. */
+  /**
+   * Maximum price per article and in total, in token base units. Default: no limit. The total
+   * counts what this client signs (how far its proofs raise the reader's highest signed balance
+   * on each channel) and what it deposits, per channel the larger of the two.
+   */
   budget?: BudgetLimits | undefined;
-  /** The deposit of a new channel. Default: 10 × the price of the article that needs it. */
+  /**
+   * The deposit of a new channel. Default: 10 × the price of the article that needs it. A
+   * channel opened to pay an article gets less if the total budget leaves less room.
+   */
   deposit?: bigint | ((price: bigint) => bigint) | undefined;
   /**
    * How much to add when a channel's deposit runs out (at least what is missing). Default: the
@@ -41,9 +49,10 @@ export type TollgateClientOptions = {
   /** Open a channel when none can pay (default true). */
   autoOpen?: boolean | undefined;
   /**
-   * The channel manager(s) this client will pay through. A site names its contract in every
-   * 402, and approving a deposit to an unknown contract could lose it, so set this wherever a
-   * deployment is known. Default: any contract whose `token()` is the site's token.
+   * The channel manager(s) this client will pay through, on its chain. A site names its contract
+   * in every 402, and a permit or deposit for an unknown contract could be lost. Default: the
+   * deployment recorded for the client's chain (`deployments/<chainId>.json`), and none on a
+   * chain without one. The pages pass the site's own configured manager.
    */
   trustedContracts?: readonly Address[] | undefined;
   /** The fetch to use (default: the global one). */
@@ -103,6 +112,7 @@ export function createTollgateClient(options: TollgateClientOptions) {
     chain,
     store,
     fetch: fetchFn,
+    budget,
     warn: options.warn,
     policy: {
       deposit: depositFor,
@@ -128,9 +138,13 @@ export function createTollgateClient(options: TollgateClientOptions) {
     if (terms.chainId !== own) {
       throw new UntrustedTermsError({ reason: `the site takes payments on chain ${terms.chainId}, but this client's RPC is on chain ${own}: use an RPC URL for chain ${terms.chainId}` });
     }
-    if (options.trustedContracts && !options.trustedContracts.some((a) => isAddressEqual(a, terms.contract))) {
+    const trusted = trustedChannelManagers(own, options.trustedContracts);
+    if (!trusted.some((a) => isAddressEqual(a, terms.contract))) {
       throw new UntrustedTermsError({
-        reason: `the site's channel manager ${terms.contract} is not one this client trusts (${options.trustedContracts.join(", ")}): check the site, or add the contract to the trusted ones`,
+        reason:
+          trusted.length > 0
+            ? `the site's channel manager ${terms.contract} is not one this client trusts (${trusted.join(", ")}): check the site, or add the contract to trustedContracts`
+            : `the site's channel manager ${terms.contract} is not one this client trusts: no deployment is recorded for chain ${own} (deployments/${own}.json) and no trustedContracts were given; pass trustedContracts: ["${terms.contract}"] if you trust it`,
       });
     }
     let token = tokens.get(terms.contract);
@@ -186,7 +200,7 @@ export function createTollgateClient(options: TollgateClientOptions) {
   const client = {
     /** The sender: the account that opens channels and whose balance proofs count. */
     sender: chain.sender,
-    /** The budget: its limits, and what was spent so far. */
+    /** The budget: its limits, what was signed and deposited so far, and what counts against the total. */
     budget,
 
     /**
@@ -286,6 +300,10 @@ export function createTollgateClient(options: TollgateClientOptions) {
      */
     async close(origin: string, channel?: ChannelRecord): Promise<CloseResult[]> {
       const site = await siteOf(origin);
+      if (channel?.origin !== undefined && channel.origin !== site.origin) {
+        // The close request is signed: another site could pass it on and close the channel.
+        throw new ChannelUnavailableError({ action: "close", reason: `the channel opened at block ${channel.openBlock} pays ${channel.origin}, not ${site.origin}`, hint: `close it through ${channel.origin}` });
+      }
       return serialised(site.origin, async () => {
         const targets = channel ? [channel] : (await book.recover(site)).filter((c) => c.status !== "settled");
         const results: CloseResult[] = [];

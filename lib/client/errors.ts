@@ -37,7 +37,9 @@ function channelJson(channel: ChannelId): { [key: string]: JsonValue } {
 
 /**
  * Paying would break the reader's budget: the article costs more than the maximum price per
- * article, or more than what is left of the total. Thrown before anything is signed.
+ * article, or more than what is left of the total; or a deposit (opening or topping up a
+ * channel) would put more at stake than what is left of the total. Thrown before anything is
+ * signed or sent.
  *
  * @example
  * try { await client.fetch(url) } catch (error) {
@@ -50,27 +52,34 @@ export class BudgetExceededError extends TollgateClientError {
   readonly title = "Budget exceeded";
   /** Which limit the price breaks. */
   readonly limit: "price" | "total";
+  /** The article's price, or (`deposit`) the deposit that does not fit. */
   readonly price: bigint;
+  /** Whether it is a deposit, not a payment, that does not fit. */
+  readonly deposit: boolean;
   /** The limit itself: the maximum price, or the total budget. */
   readonly maximum: bigint;
-  /** Spent (and reserved by requests in flight) so far, against the total. */
+  /** What counts against the total so far (reserved by operations under way included). */
   readonly spent: bigint;
 
-  constructor(args: { limit: "price" | "total"; price: bigint; maximum: bigint; spent: bigint; describe?: (amount: bigint) => string }) {
+  constructor(args: { limit: "price" | "total"; price: bigint; maximum: bigint; spent: bigint; deposit?: boolean; describe?: (amount: bigint) => string }) {
     const show = args.describe ?? ((amount: bigint) => `${amount}`);
+    const left = args.maximum > args.spent ? args.maximum - args.spent : 0n;
     const message =
       args.limit === "price"
         ? `The article costs ${show(args.price)}, more than your maximum price of ${show(args.maximum)} per article: nothing was signed. Raise the maximum price to read it.`
-        : `The article costs ${show(args.price)}, but only ${show(args.maximum - args.spent)} of your total budget of ${show(args.maximum)} is left (${show(args.spent)} spent): nothing was signed. Raise the budget to keep reading.`;
+        : args.deposit
+          ? `A deposit of ${show(args.price)} would put more at stake than the ${show(left)} left of your total budget of ${show(args.maximum)} (deposits count as soon as they leave the wallet): nothing was sent. Lower the deposit, or raise the budget.`
+          : `The article costs ${show(args.price)}, but only ${show(left)} of your total budget of ${show(args.maximum)} is left (${show(args.spent)} spent): nothing was signed. Raise the budget to keep reading.`;
     super(message, { slug: "budget-exceeded" });
     this.limit = args.limit;
     this.price = args.price;
+    this.deposit = args.deposit ?? false;
     this.maximum = args.maximum;
     this.spent = args.spent;
   }
 
   override get extensions(): Record<string, JsonValue> {
-    return { limit: this.limit, price: this.price.toString(), maximum: this.maximum.toString(), spent: this.spent.toString() };
+    return { limit: this.limit, price: this.price.toString(), deposit: this.deposit, maximum: this.maximum.toString(), spent: this.spent.toString() };
   }
 }
 

@@ -8,7 +8,7 @@ export type { PaidResponse, PaymentReceipt } from "./fetchWithPayment";
 export type { CloseResult } from "./closeChannel";
 export type { ChannelRecord, ChannelStatus } from "./channelStore";
 export type { Site } from "./createChannelBook";
-export { createBudget, type Budget, type BudgetLimits, type BudgetReservation } from "./createBudget";
+export { createBudget, type Budget, type BudgetHold, type BudgetLimits } from "./createBudget";
 export { mergeChannelState, type OnChainChannel, type BalanceClaim } from "./mergeChannelState";
 export { verifyBalanceProof, type ChannelDomain } from "../protocol/verifyBalanceProof";
 export { verifyClosingSignature } from "./verifyClosingSignature";

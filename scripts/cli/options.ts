@@ -24,7 +24,8 @@ Options:
   --rpc-url URL           the chain's JSON-RPC endpoint (env TOLLGATE_RPC_URL; default http://127.0.0.1:8545)
   --state DIR             where channels and session keys are kept (env TOLLGATE_STATE; default ~/.tollgate)
   --max-price AMOUNT      refuse articles costing more than this, in tokens (e.g. 0.05)
-  --budget AMOUNT         refuse to pay more than this in total in this run, in tokens
+  --budget AMOUNT         refuse to sign or deposit more than this in total in this run, in tokens
+                          (a deposit counts when made; paying out of it costs nothing more)
   --deposit AMOUNT        deposit of a new channel, in tokens (default 1)
   --top-up AMOUNT         add this much when a channel runs out, in tokens (default: the deposit; 0: never)
   --permit                open channels with one EIP-2612 permit transaction instead of approve + create

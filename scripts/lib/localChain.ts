@@ -21,10 +21,12 @@ const jsonRpc = (url: string) =>
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
   });
 
-export async function startLocalChain({ port = 8545, log }: { port?: number; log?: (line: string) => void } = {}) {
+/** A Hardhat node on 127.0.0.1:`port`; `chainId` other than 31337 stands in for a public chain (tests). */
+export async function startLocalChain({ port = 8545, log, chainId }: { port?: number; log?: (line: string) => void; chainId?: number } = {}) {
   const url = `http://127.0.0.1:${port}`;
   if (await jsonRpc(url)) throw new Error(`something already answers on ${url}: stop it first (is another demo running?)`);
-  const node = start(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], { log });
+  const chain = chainId === undefined ? [] : ["--chain-id", String(chainId)];
+  const node = start(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port), ...chain], { log });
   await waitFor(`the Hardhat node on ${url}`, () => jsonRpc(url));
   return { url, node };
 }

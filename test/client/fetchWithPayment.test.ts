@@ -19,7 +19,7 @@ function setup(options: Partial<TollgateClientOptions> = {}, prices?: Record<str
   ledger.mint(reader.account.address, 1000n);
   const storage = createMemoryStorage();
   const warnings: string[] = [];
-  const client = createTollgateClient({ chain: reader.chain, storage, fetch: site.fetch, warn: (m) => warnings.push(m), ...options });
+  const client = createTollgateClient({ chain: reader.chain, storage, fetch: site.fetch, trustedContracts: [MANAGER], warn: (m) => warnings.push(m), ...options });
   return { ledger, site, reader, storage, client, warnings };
 }
 
@@ -67,7 +67,7 @@ describe("paying on 402", () => {
     await client.getArticle(site.url("one"));
     // A second client with a copy of the state: same channel, same session key.
     const copy = createMemoryStorage(storage.snapshot());
-    const twin = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: copy, fetch: site.fetch });
+    const twin = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: copy, fetch: site.fetch, trustedContracts: [MANAGER] });
     await client.getArticle(site.url("two")); // balance 20; the twin still believes 10
     const paid = await twin.getArticle(site.url("three"));
     assert.equal(paid.receipt?.cost, 10n);
@@ -75,6 +75,33 @@ describe("paying on 402", () => {
     assert.equal(twin.budget.spent, 10n);
     const [channel] = ledger.channels.values();
     assert.ok(channel!.delegate, "opened with a session key as delegate");
+  });
+
+  it("re-signs after a concurrent client got in first with another price, though this request had signed already", async () => {
+    const { client, site, storage, reader, ledger } = setup({ sessionKey: true }, { one: 10n, cheap: 5n, two: 10n, free: 0n });
+    await client.openChannel(ORIGIN, 100n);
+    const twin = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(storage.snapshot()), fetch: site.fetch, trustedContracts: [MANAGER] });
+    await twin.getArticle(site.url("one"));
+    await twin.getArticle(site.url("cheap")); // the server holds 15; this client still believes 0
+    const paid = await client.getArticle(site.url("two"));
+    assert.equal(paid.receipt?.balance, 25n, "signed 10 (refused as stale), then 15 + 10 on the twin's verified proof");
+    assert.deepEqual(site.log.slice(-2).map((entry) => entry.balance), [10n, 25n]);
+    assert.equal(client.budget.spent, 20n, "both signatures raised what this client knew the reader had signed");
+  });
+
+  it("keeps the highest signed balance across a restart: a site rolled back to an older proof gets nothing new", async () => {
+    const { client, site, storage, reader, ledger } = setup();
+    await client.getArticle(site.url("one"));
+    const { receipt } = await client.getArticle(site.url("two"));
+    // The site loses its last payment (or pretends to): it is back at the proof of 10.
+    const stored = site.stored.get(`${client.sender}/${site.receiver.address}/${receipt!.channel.openBlock}`.toLowerCase())!;
+    stored.balance = 10n;
+    stored.bought.delete("two");
+    const restarted = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage, fetch: site.fetch, trustedContracts: [MANAGER] });
+    const again = await restarted.getArticle(site.url("two"));
+    assert.equal(again.receipt?.cost, 0n, "the proof of 20 was signed before the restart");
+    assert.equal(restarted.budget.spent, 0n);
+    assert.equal(site.log.at(-1)?.balance, 20n);
   });
 
   it("refuses a stored proof that is not signed by the sender or the delegate", async () => {
@@ -136,7 +163,7 @@ describe("paying on 402", () => {
     const { client, site, reader, ledger } = setup();
     await client.getArticle(site.url("one"));
     await client.getArticle(site.url("two"));
-    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch });
+    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch, trustedContracts: [MANAGER] });
     const [recovered] = await fresh.channels(ORIGIN);
     assert.equal(recovered!.balance, 20n);
     assert.equal(recovered!.deposit, 100n);
@@ -145,12 +172,14 @@ describe("paying on 402", () => {
     const third = await fresh.getArticle(site.url("three"));
     assert.equal(third.receipt?.balance, 30n);
     assert.equal(ledger.channels.size, 1, "no second channel");
+    // The recovered 20 was signed by this reader, but not by this client: its budget counts only its own.
+    assert.equal(fresh.budget.spent, 10n);
   });
 
   it("recovers from the chain's logs when the site knows nothing, ignoring a forged server balance", async () => {
     const { client, site, reader, ledger, warnings } = setup();
     await client.openChannel(ORIGIN, 50n);
-    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch });
+    const fresh = createTollgateClient({ chain: createFakeChain(reader.account, ledger).chain, storage: createMemoryStorage(), fetch: site.fetch, trustedContracts: [MANAGER] });
     const [found] = await fresh.channels(ORIGIN);
     assert.equal(found!.deposit, 50n);
     assert.equal(found!.balance, 0n);
@@ -166,6 +195,7 @@ describe("paying on 402", () => {
     const [merged] = await createTollgateClient({
       chain: createFakeChain(reader.account, ledger).chain,
       fetch: site.fetch,
+      trustedContracts: [MANAGER],
       warn: (m) => warnings.push(m),
     }).channels(ORIGIN);
     assert.equal(merged!.balance, 0n);
@@ -186,7 +216,7 @@ describe("paying on 402", () => {
 
   it("refuses a site on another chain, or a contract it does not trust, before any transaction", async () => {
     const { site, reader, ledger } = setup();
-    const other = createTollgateClient({ chain: { ...reader.chain, getChainId: async () => 1 }, fetch: site.fetch });
+    const other = createTollgateClient({ chain: { ...reader.chain, getChainId: async () => 1 }, fetch: site.fetch, trustedContracts: [MANAGER] });
     await assert.rejects(other.getArticle(site.url("one")), (error: unknown) => error instanceof UntrustedTermsError && /chain 31337, but this client's RPC is on chain 1/.test(error.shortMessage));
     const picky = createTollgateClient({ chain: reader.chain, fetch: site.fetch, trustedContracts: [site.receiver.address] });
     await assert.rejects(picky.getArticle(site.url("one")), new RegExp(`channel manager ${MANAGER} is not one this client trusts`));

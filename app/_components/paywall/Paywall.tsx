@@ -43,9 +43,10 @@ function Steps({ stage }: { stage: Stage | undefined }) {
  * What a paid article shows instead of its body: the price, what happens next, and the one
  * thing to do now (connect, open a channel, or unlock). An article this reader already bought
  * is fetched with the proof that bought it, free and without asking. Once unlocked, the body
- * from the gate's JSON answer takes the paywall's place.
+ * from the gate's JSON answer takes the paywall's place. `autoPayAllowed`: the request came from
+ * this site or the reader (navigationAllowsAutoPay), so auto-pay may unlock without a click.
  */
-export function Paywall({ slug, price }: { slug: string; price: bigint }) {
+export function Paywall({ slug, price, autoPayAllowed }: { slug: string; price: bigint; autoPayAllowed: boolean }) {
   const { config } = useReader();
   const mounted = useMounted();
   const { status } = useAccount();
@@ -99,7 +100,7 @@ export function Paywall({ slug, price }: { slug: string; price: bigint }) {
     action = (
       <>
         {opening.steps.length > 0 && <OpenedNotice steps={opening.steps} />}
-        <UnlockPanel slug={slug} price={price} channel={current} onUnlocked={setUnlocked} />
+        <UnlockPanel slug={slug} price={price} channel={current} onUnlocked={setUnlocked} autoPayAllowed={autoPayAllowed} />
       </>
     );
   }

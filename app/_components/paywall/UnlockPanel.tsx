@@ -18,9 +18,23 @@ export type Unlocked = { article: UnlockedArticle; cost: bigint; auto: boolean; 
 /**
  * The one click: "Unlock for <price>". Signed by the channel's session key when this browser
  * holds it (no prompt), else in the wallet. With auto-pay on, an article within its limits is
- * unlocked at once without the click; one past them waits for it, saying why.
+ * unlocked at once without the click, on a page the reader reached from this site or on their
+ * own (`autoPayAllowed`, decided by the server from the browser's Sec-Fetch-* headers) and not in
+ * a frame; one past the limits, or reached from another site, waits for it, saying why.
  */
-export function UnlockPanel({ slug, price, channel, onUnlocked }: { slug: string; price: bigint; channel: ReaderChannel; onUnlocked: (result: Unlocked) => void }) {
+export function UnlockPanel({
+  slug,
+  price,
+  channel,
+  onUnlocked,
+  autoPayAllowed,
+}: {
+  slug: string;
+  price: bigint;
+  channel: ReaderChannel;
+  onUnlocked: (result: Unlocked) => void;
+  autoPayAllowed: boolean;
+}) {
   const { config } = useReader();
   const unit = config.tokenUnit;
   const actions = useReaderActions();
@@ -36,6 +50,9 @@ export function UnlockPanel({ slug, price, channel, onUnlocked }: { slug: string
   const room = remaining >= price;
   const promptFree = signer === "session-key";
   const decision = autoPayDecision(autoPay, price);
+  // A frame is refused by frame-ancestors 'none' already; this holds in a browser without it.
+  const topLevel = typeof window !== "undefined" && window.top === window.self;
+  const autoAllowed = autoPayAllowed && topLevel;
 
   const unlock = useCallback(
     async (auto: boolean) => {
@@ -60,10 +77,10 @@ export function UnlockPanel({ slug, price, channel, onUnlocked }: { slug: string
 
   useEffect(() => {
     // Auto-pay never prompts: it needs the session key, and a channel with room.
-    if (autoTried.current || !decision.pay || !promptFree || !room) return;
+    if (autoTried.current || !decision.pay || !autoAllowed || !promptFree || !room) return;
     autoTried.current = true;
     void unlock(true);
-  }, [decision.pay, promptFree, room, unlock]);
+  }, [decision.pay, autoAllowed, promptFree, room, unlock]);
 
   if (!room) {
     return (
@@ -95,7 +112,13 @@ export function UnlockPanel({ slug, price, channel, onUnlocked }: { slug: string
             : `Auto-pay skipped this article: it costs more than your auto-pay limit of ${formatTokenAmount(autoPay.maxPrice, unit)}.`}
         </p>
       )}
-      {autoPay.enabled && decision.pay && !promptFree && (
+      {autoPay.enabled && decision.pay && !autoAllowed && (
+        <p className="notice notice-info" role="status" data-testid="auto-pay-held">
+          Auto-pay waits for your click here: you came to this page from another site (or it is shown inside one), and only your
+          own visits pay by themselves.
+        </p>
+      )}
+      {autoPay.enabled && decision.pay && autoAllowed && !promptFree && (
         <p className="notice notice-info" role="status">
           Auto-pay only pays with a session key, and this browser does not hold this channel&apos;s key: click to sign in your wallet.
         </p>

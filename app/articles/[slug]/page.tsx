@@ -9,6 +9,7 @@ import { getReceiver } from "@/lib/receiver/getReceiver";
 import { GRANT_HEADER, hasGrant } from "@/lib/receiver/grant";
 import { ArticleBody } from "../../_components/ArticleBody";
 import { Paywall } from "../../_components/paywall/Paywall";
+import { navigationAllowsAutoPay } from "../../_components/reader/navigationAllowsAutoPay";
 
 // Every render depends on the request's entitlement: never cache or prerender one.
 export const dynamic = "force-dynamic";
@@ -29,7 +30,8 @@ export default async function ArticlePage({ params }: Props) {
   const article = await articleBySlug(slug);
   if (!article) notFound();
   const price = fromDbAmount(article.price);
-  const entitled = isFree(article) || hasGrant((await headers()).get(GRANT_HEADER), article.slug);
+  const request = await headers();
+  const entitled = isFree(article) || hasGrant(request.get(GRANT_HEADER), article.slug);
 
   return (
     <main id="main">
@@ -39,7 +41,11 @@ export default async function ArticlePage({ params }: Props) {
       <article>
         <h1>{article.title}</h1>
         <p className="teaser">{article.teaser}</p>
-        {entitled ? <ArticleBody body={article.body} /> : <Paywall slug={article.slug} price={price} />}
+        {entitled ? (
+          <ArticleBody body={article.body} />
+        ) : (
+          <Paywall slug={article.slug} price={price} autoPayAllowed={navigationAllowsAutoPay(request)} />
+        )}
       </article>
     </main>
   );
