@@ -2,6 +2,7 @@
 // that runs the demo (local chain, its deployment, Hardhat's development receiver key); the
 // development key is refused on any other chain, so a fork cannot ship it by accident.
 import "server-only";
+import { hkdfSync } from "node:crypto";
 import { getAddress, isHex, parseEther, parseGwei, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { z } from "zod";
@@ -46,6 +47,11 @@ const envSchema = z.object({
   /** A transaction not mined after this many blocks is sent again with a higher fee. */
   TX_STUCK_BLOCKS: z.coerce.number().int().min(1).default(3),
   /** Below this many ETH for gas, the receiver warns in its log. */
+  /**
+   * Key of the tokens and sessions the server signs (entitlements, admin sessions), 32+
+   * characters, the same on every instance. Default: derived from RECEIVER_PRIVATE_KEY.
+   */
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   GAS_BALANCE_WARNING_ETH: z.string().regex(/^\d+(\.\d+)?$/, "GAS_BALANCE_WARNING_ETH must be an amount of ether, e.g. 0.05").default("0.05"),
 });
 
@@ -71,6 +77,8 @@ export type ReceiverConfig = {
     stuckAfterBlocks: number;
     gasBalanceWarning: bigint;
   };
+  /** HMAC key of the tokens and sessions the server signs (lib/receiver/auth/signedToken.ts). */
+  tokenKey: Uint8Array;
 };
 
 function load(env: Record<string, string | undefined>): ReceiverConfig {
@@ -85,11 +93,12 @@ function load(env: Record<string, string | undefined>): ReceiverConfig {
   if (!channelManager || !token) {
     throw new Error(`no deployment for chain ${e.CHAIN_ID}: run \`npm run deploy\` or set CHANNEL_MANAGER_ADDRESS and TOKEN_ADDRESS`);
   }
+  const receiverKey = (e.RECEIVER_PRIVATE_KEY ?? DEV_RECEIVER_KEY) as Hex;
   const deployedAtBlock = deployment && getAddress(deployment.channelManager) === getAddress(channelManager) ? BigInt(deployment.deployedAtBlock) : 0n;
   return {
     rpcUrl: e.RPC_URL,
     chainId: e.CHAIN_ID,
-    receiver: privateKeyToAccount((e.RECEIVER_PRIVATE_KEY ?? DEV_RECEIVER_KEY) as Hex),
+    receiver: privateKeyToAccount(receiverKey),
     channelManager: getAddress(channelManager),
     token: getAddress(token),
     confirmations: e.CONFIRMATIONS ?? (isLocal ? 1 : 5),
@@ -107,6 +116,13 @@ function load(env: Record<string, string | undefined>): ReceiverConfig {
       stuckAfterBlocks: e.TX_STUCK_BLOCKS,
       gasBalanceWarning: parseEther(e.GAS_BALANCE_WARNING_ETH),
     },
+    // Every instance of a site shares its receiver key, so a key derived from it needs no
+    // configuring; HKDF keeps the signing key itself out of the tokens' HMAC.
+    tokenKey: new Uint8Array(
+      e.SESSION_SECRET
+        ? Buffer.from(e.SESSION_SECRET, "utf8")
+        : hkdfSync("sha256", Buffer.from(receiverKey.slice(2), "hex"), "tollgate", "token key v1", 32),
+    ),
   };
 }
 

@@ -32,6 +32,7 @@ type ModelName =
   | 'lease'
   | 'receiverTransaction'
   | 'transactionBroadcast'
+  | 'signInNonce'
 
 // A model delegate without its symbol-keyed type metadata (provider-specific) and without
 // aggregate/groupBy: amounts are strings, so `_sum`/`_avg` mean nothing here anyway; use

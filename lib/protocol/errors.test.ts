@@ -3,8 +3,11 @@ import { describe, it } from "node:test";
 import type { Address, Hex } from "viem";
 import {
   ArticleNotFoundError,
+  AuthenticationError,
+  ChannelClosedError,
   ChannelNotFoundError,
   ChannelStateConflictError,
+  ForbiddenError,
   InsufficientConfirmationsError,
   InsufficientDepositError,
   InvalidAmountError,
@@ -196,6 +199,32 @@ const catalogue: { error: TollgateError; status: number; rdn?: string; problem: 
     },
   },
   {
+    error: new ChannelClosedError({ channel, status: "closing" }),
+    status: 402,
+    rdn: "RDN-Nonexisting-Channel",
+    problem: {
+      type: "urn:tollgate:problem:channel-closed",
+      title: "Channel closed",
+      detail: `The channel from ${sender} to ${receiver} opened at block 7 is closing (its challenge period runs) and takes no more balance proofs: open a new channel and sign a proof for it.`,
+      channel: channelJson,
+      channelStatus: "closing",
+    },
+  },
+  {
+    error: new AuthenticationError({ reason: "the sign-in nonce is unknown, expired or already used" }),
+    status: 401,
+    problem: {
+      type: "urn:tollgate:problem:unauthenticated",
+      title: "Authentication required",
+      detail: "Not signed in: the sign-in nonce is unknown, expired or already used. Sign in with your wallet and try again.",
+    },
+  },
+  {
+    error: new ForbiddenError({ reason: "0x1 is not one of this site's publishers" }),
+    status: 403,
+    problem: { type: "urn:tollgate:problem:forbidden", title: "Forbidden", detail: "Not allowed: 0x1 is not one of this site's publishers." },
+  },
+  {
     error: new ArticleNotFoundError({ slug: "no-such-article" }),
     status: 404,
     problem: {
@@ -260,7 +289,7 @@ describe("the error catalogue", () => {
 
   it("covers one error per slug", () => {
     const slugs = new Set(catalogue.map(({ error }) => error.slug));
-    assert.equal(slugs.size, 13);
+    assert.equal(slugs.size, 16);
   });
 });
 

@@ -551,6 +551,40 @@ export class ArticleNotFoundError extends TollgateError {
   }
 }
 
+/**
+ * The request needs a proven identity (a sign-in, a session, a signed request or token) and has
+ * none, or one that does not check out: expired, for another site or chain, a nonce already
+ * used, a signature by someone else. 401: sign in (again) and retry.
+ *
+ * @example
+ * throw new AuthenticationError({ reason: "the sign-in nonce is unknown, expired or already used" })
+ */
+export class AuthenticationError extends TollgateError {
+  override name = "AuthenticationError";
+  readonly status = 401;
+  readonly title = "Authentication required";
+
+  constructor(args: { reason: string }) {
+    super(`Not signed in: ${args.reason}. Sign in with your wallet and try again.`, { slug: "unauthenticated" });
+  }
+}
+
+/**
+ * The requester proved who it is, but that address may not do this (e.g. a reader at /admin).
+ *
+ * @example
+ * throw new ForbiddenError({ reason: "0xabc… is not one of this site's publishers" })
+ */
+export class ForbiddenError extends TollgateError {
+  override name = "ForbiddenError";
+  readonly status = 403;
+  readonly title = "Forbidden";
+
+  constructor(args: { reason: string }) {
+    super(`Not allowed: ${args.reason}.`, { slug: "forbidden" });
+  }
+}
+
 /** Where a channel is in its life, as far as a request about it cares. */
 export type ChannelStatus = "open" | "closing" | "settled";
 

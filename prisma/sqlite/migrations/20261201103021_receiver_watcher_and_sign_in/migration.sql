@@ -1,80 +1,64 @@
--- CreateEnum
-CREATE TYPE "ChainEventKind" AS ENUM ('created', 'toppedUp', 'withdrawn', 'closeRequested', 'settled');
-
--- CreateEnum
-CREATE TYPE "TransactionKind" AS ENUM ('dispute', 'withdraw');
-
--- CreateEnum
-CREATE TYPE "TransactionStatus" AS ENUM ('queued', 'sent', 'mined', 'confirmed', 'failed');
-
 -- AlterTable
-ALTER TABLE "Channel" ADD COLUMN     "closeIssuedAt" TIMESTAMP(3),
-ADD COLUMN     "closingBalance" TEXT,
-ADD COLUMN     "lastPaidAt" TIMESTAMP(3);
+ALTER TABLE "Channel" ADD COLUMN "closeIssuedAt" DATETIME;
+ALTER TABLE "Channel" ADD COLUMN "closingBalance" TEXT;
+ALTER TABLE "Channel" ADD COLUMN "lastPaidAt" DATETIME;
 
 -- CreateTable
 CREATE TABLE "ChainEvent" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "chainId" INTEGER NOT NULL,
     "contract" TEXT NOT NULL,
     "blockNumber" BIGINT NOT NULL,
     "blockHash" TEXT NOT NULL,
     "logIndex" INTEGER NOT NULL,
     "txHash" TEXT NOT NULL,
-    "kind" "ChainEventKind" NOT NULL,
+    "kind" TEXT NOT NULL,
     "sender" TEXT NOT NULL,
     "receiver" TEXT NOT NULL,
     "openBlock" BIGINT NOT NULL,
     "amount" TEXT NOT NULL,
     "delegate" TEXT,
     "settleTime" BIGINT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "ChainEvent_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateTable
 CREATE TABLE "ChainCursor" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "chainId" INTEGER NOT NULL,
     "contract" TEXT NOT NULL,
     "receiver" TEXT NOT NULL,
     "blockNumber" BIGINT NOT NULL,
     "blockHash" TEXT NOT NULL,
     "head" BIGINT NOT NULL,
-    "syncedAt" TIMESTAMP(3) NOT NULL,
-    "lastError" TEXT,
-
-    CONSTRAINT "ChainCursor_pkey" PRIMARY KEY ("id")
+    "syncedAt" DATETIME NOT NULL,
+    "lastError" TEXT
 );
 
 -- CreateTable
 CREATE TABLE "ChainCheckpoint" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "cursorId" INTEGER NOT NULL,
     "blockNumber" BIGINT NOT NULL,
     "blockHash" TEXT NOT NULL,
-
-    CONSTRAINT "ChainCheckpoint_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "ChainCheckpoint_cursorId_fkey" FOREIGN KEY ("cursorId") REFERENCES "ChainCursor" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "Lease" (
-    "name" TEXT NOT NULL,
+    "name" TEXT NOT NULL PRIMARY KEY,
     "holder" TEXT NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
-    "renewedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Lease_pkey" PRIMARY KEY ("name")
+    "expiresAt" DATETIME NOT NULL,
+    "renewedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "ReceiverTransaction" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "chainId" INTEGER NOT NULL,
     "sender" TEXT NOT NULL,
-    "kind" "TransactionKind" NOT NULL,
-    "status" "TransactionStatus" NOT NULL DEFAULT 'queued',
+    "kind" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'queued',
     "channelId" INTEGER,
     "to" TEXT NOT NULL,
     "data" TEXT NOT NULL,
@@ -86,25 +70,30 @@ CREATE TABLE "ReceiverTransaction" (
     "gasUsed" TEXT,
     "error" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "nextAttemptAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "ReceiverTransaction_pkey" PRIMARY KEY ("id")
+    "nextAttemptAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "ReceiverTransaction_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "TransactionBroadcast" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "transactionId" INTEGER NOT NULL,
     "hash" TEXT NOT NULL,
     "raw" TEXT NOT NULL,
     "maxFeePerGas" TEXT NOT NULL,
     "maxPriorityFeePerGas" TEXT NOT NULL,
-    "sentAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "sentAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "sentAtBlock" BIGINT NOT NULL,
+    CONSTRAINT "TransactionBroadcast_transactionId_fkey" FOREIGN KEY ("transactionId") REFERENCES "ReceiverTransaction" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
 
-    CONSTRAINT "TransactionBroadcast_pkey" PRIMARY KEY ("id")
+-- CreateTable
+CREATE TABLE "SignInNonce" (
+    "nonce" TEXT NOT NULL PRIMARY KEY,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateIndex
@@ -131,11 +120,5 @@ CREATE UNIQUE INDEX "TransactionBroadcast_hash_key" ON "TransactionBroadcast"("h
 -- CreateIndex
 CREATE INDEX "TransactionBroadcast_transactionId_idx" ON "TransactionBroadcast"("transactionId");
 
--- AddForeignKey
-ALTER TABLE "ChainCheckpoint" ADD CONSTRAINT "ChainCheckpoint_cursorId_fkey" FOREIGN KEY ("cursorId") REFERENCES "ChainCursor"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "ReceiverTransaction" ADD CONSTRAINT "ReceiverTransaction_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "TransactionBroadcast" ADD CONSTRAINT "TransactionBroadcast_transactionId_fkey" FOREIGN KEY ("transactionId") REFERENCES "ReceiverTransaction"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+-- CreateIndex
+CREATE INDEX "SignInNonce_expiresAt_idx" ON "SignInNonce"("expiresAt");

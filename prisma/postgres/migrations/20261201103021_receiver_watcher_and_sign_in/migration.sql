@@ -1,64 +1,80 @@
+-- CreateEnum
+CREATE TYPE "ChainEventKind" AS ENUM ('created', 'toppedUp', 'withdrawn', 'closeRequested', 'settled');
+
+-- CreateEnum
+CREATE TYPE "TransactionKind" AS ENUM ('dispute', 'withdraw');
+
+-- CreateEnum
+CREATE TYPE "TransactionStatus" AS ENUM ('queued', 'sent', 'mined', 'confirmed', 'failed');
+
 -- AlterTable
-ALTER TABLE "Channel" ADD COLUMN "closeIssuedAt" DATETIME;
-ALTER TABLE "Channel" ADD COLUMN "closingBalance" TEXT;
-ALTER TABLE "Channel" ADD COLUMN "lastPaidAt" DATETIME;
+ALTER TABLE "Channel" ADD COLUMN     "closeIssuedAt" TIMESTAMP(3),
+ADD COLUMN     "closingBalance" TEXT,
+ADD COLUMN     "lastPaidAt" TIMESTAMP(3);
 
 -- CreateTable
 CREATE TABLE "ChainEvent" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "chainId" INTEGER NOT NULL,
     "contract" TEXT NOT NULL,
     "blockNumber" BIGINT NOT NULL,
     "blockHash" TEXT NOT NULL,
     "logIndex" INTEGER NOT NULL,
     "txHash" TEXT NOT NULL,
-    "kind" TEXT NOT NULL,
+    "kind" "ChainEventKind" NOT NULL,
     "sender" TEXT NOT NULL,
     "receiver" TEXT NOT NULL,
     "openBlock" BIGINT NOT NULL,
     "amount" TEXT NOT NULL,
     "delegate" TEXT,
     "settleTime" BIGINT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ChainEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "ChainCursor" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "chainId" INTEGER NOT NULL,
     "contract" TEXT NOT NULL,
     "receiver" TEXT NOT NULL,
     "blockNumber" BIGINT NOT NULL,
     "blockHash" TEXT NOT NULL,
     "head" BIGINT NOT NULL,
-    "syncedAt" DATETIME NOT NULL,
-    "lastError" TEXT
+    "syncedAt" TIMESTAMP(3) NOT NULL,
+    "lastError" TEXT,
+
+    CONSTRAINT "ChainCursor_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "ChainCheckpoint" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "cursorId" INTEGER NOT NULL,
     "blockNumber" BIGINT NOT NULL,
     "blockHash" TEXT NOT NULL,
-    CONSTRAINT "ChainCheckpoint_cursorId_fkey" FOREIGN KEY ("cursorId") REFERENCES "ChainCursor" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "ChainCheckpoint_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Lease" (
-    "name" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
     "holder" TEXT NOT NULL,
-    "expiresAt" DATETIME NOT NULL,
-    "renewedAt" DATETIME NOT NULL
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "renewedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Lease_pkey" PRIMARY KEY ("name")
 );
 
 -- CreateTable
 CREATE TABLE "ReceiverTransaction" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "chainId" INTEGER NOT NULL,
     "sender" TEXT NOT NULL,
-    "kind" TEXT NOT NULL,
-    "status" TEXT NOT NULL DEFAULT 'queued',
+    "kind" "TransactionKind" NOT NULL,
+    "status" "TransactionStatus" NOT NULL DEFAULT 'queued',
     "channelId" INTEGER,
     "to" TEXT NOT NULL,
     "data" TEXT NOT NULL,
@@ -70,23 +86,34 @@ CREATE TABLE "ReceiverTransaction" (
     "gasUsed" TEXT,
     "error" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "nextAttemptAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL,
-    CONSTRAINT "ReceiverTransaction_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+    "nextAttemptAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ReceiverTransaction_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "TransactionBroadcast" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "transactionId" INTEGER NOT NULL,
     "hash" TEXT NOT NULL,
     "raw" TEXT NOT NULL,
     "maxFeePerGas" TEXT NOT NULL,
     "maxPriorityFeePerGas" TEXT NOT NULL,
-    "sentAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "sentAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "sentAtBlock" BIGINT NOT NULL,
-    CONSTRAINT "TransactionBroadcast_transactionId_fkey" FOREIGN KEY ("transactionId") REFERENCES "ReceiverTransaction" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "TransactionBroadcast_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SignInNonce" (
+    "nonce" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SignInNonce_pkey" PRIMARY KEY ("nonce")
 );
 
 -- CreateIndex
@@ -112,3 +139,15 @@ CREATE UNIQUE INDEX "TransactionBroadcast_hash_key" ON "TransactionBroadcast"("h
 
 -- CreateIndex
 CREATE INDEX "TransactionBroadcast_transactionId_idx" ON "TransactionBroadcast"("transactionId");
+
+-- CreateIndex
+CREATE INDEX "SignInNonce_expiresAt_idx" ON "SignInNonce"("expiresAt");
+
+-- AddForeignKey
+ALTER TABLE "ChainCheckpoint" ADD CONSTRAINT "ChainCheckpoint_cursorId_fkey" FOREIGN KEY ("cursorId") REFERENCES "ChainCursor"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ReceiverTransaction" ADD CONSTRAINT "ReceiverTransaction_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TransactionBroadcast" ADD CONSTRAINT "TransactionBroadcast_transactionId_fkey" FOREIGN KEY ("transactionId") REFERENCES "ReceiverTransaction"("id") ON DELETE CASCADE ON UPDATE CASCADE;

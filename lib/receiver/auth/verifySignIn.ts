@@ -1,0 +1,45 @@
+import "server-only";
+import { getAddress, type Address, type Hex } from "viem";
+import { parseSiweMessage, validateSiweMessage, verifySiweMessage } from "viem/siwe";
+import { isChainUnreachable } from "../../chain/isChainUnreachable";
+import { AuthenticationError, ServiceUnavailableError } from "../../protocol/errors";
+import type { Receiver } from "../context";
+import { consumeSignInNonce } from "./signInNonces";
+
+export type SignIn = { address: Address; issuedAt: Date | undefined; expirationTime: Date | undefined };
+
+/**
+ * Checks an EIP-4361 sign-in: a message for this site (`domain`, the host the browser shows) and
+ * this chain, within its validity window, with a nonce this server issued and nobody used, signed
+ * by the address it names (an EOA, or a smart wallet through ERC-1271/6492, which viem checks
+ * with the chain). Uses the nonce up. Returns who signed in, or throws
+ * {@link AuthenticationError} saying what was wrong.
+ *
+ * @example
+ * const { address } = await verifySignIn(receiver, { message, signature, domain: request.headers.get("host")! })
+ */
+export async function verifySignIn(receiver: Receiver, { message, signature, domain }: { message: string; signature: Hex; domain: string }): Promise<SignIn> {
+  const parsed = (() => {
+    try {
+      return parseSiweMessage(message);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!parsed?.address || !parsed.nonce) throw new AuthenticationError({ reason: "the message is not an EIP-4361 sign-in message" });
+  if (parsed.domain !== domain) throw new AuthenticationError({ reason: `the message is for ${parsed.domain ?? "no site"}, not ${domain}` });
+  if (parsed.chainId !== receiver.config.chainId) throw new AuthenticationError({ reason: `the message is for chain ${parsed.chainId}, not ${receiver.config.chainId}` });
+  if (!validateSiweMessage({ message: parsed, domain })) throw new AuthenticationError({ reason: "the message has expired, is not valid yet, or is malformed" });
+  // The signature is checked before the nonce is spent: a forged message must not burn the
+  // nonce of the reader who is signing in with it.
+  let valid: boolean;
+  try {
+    valid = await verifySiweMessage(receiver.chain, { message, signature, domain });
+  } catch (error) {
+    if (isChainUnreachable(error)) throw new ServiceUnavailableError({ dependency: "chain", cause: error });
+    valid = false;
+  }
+  if (!valid) throw new AuthenticationError({ reason: `the signature is not ${parsed.address}'s` });
+  if (!(await consumeSignInNonce(receiver.db, parsed.nonce))) throw new AuthenticationError({ reason: "the sign-in nonce is unknown, expired or already used" });
+  return { address: getAddress(parsed.address), issuedAt: parsed.issuedAt, expirationTime: parsed.expirationTime };
+}
