@@ -14,6 +14,8 @@ import { bin, portAnswers, root, start, stopAll, waitFor } from "./lib/processes
 // PORT, CHAIN_PORT and DEMO_DB_FILE let a second demo (or the demo's own test) run beside one.
 const PORT = Number(process.env.PORT ?? 3000);
 const CHAIN_PORT = Number(process.env.CHAIN_PORT ?? 8545);
+/** A block a second: confirmations deepen, and the challenge period's clock moves, without anyone transacting. */
+const BLOCK_INTERVAL_MS = 1000;
 const DEMO_DB = `file:${process.env.DEMO_DB_FILE ?? "./tollgate.db"}`;
 process.env.DATABASE_URL = DEMO_DB;
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
@@ -23,7 +25,7 @@ process.on("SIGTERM", () => (stopAll(), process.exit(0)));
 
 try {
   console.log("▸ Starting a local Hardhat node");
-  const chain = await startLocalChain({ port: CHAIN_PORT });
+  const chain = await startLocalChain({ port: CHAIN_PORT, blockIntervalMs: BLOCK_INTERVAL_MS });
   console.log(`▸ Deploying the contracts to ${chain.url}`);
   const deployment = await deployLocal(chain.url);
   process.env.RPC_URL = chain.url;
@@ -47,10 +49,10 @@ try {
 Tollgate is running.
 
   Site            http://localhost:${PORT}
-  Chain           ${chain.url} (chain id ${deployment.chainId})
+  Chain           ${chain.url} (chain id ${deployment.chainId}, a block every ${BLOCK_INTERVAL_MS / 1000} s)
   ChannelManager  ${deployment.channelManager}
   Token           ${deployment.token}
-  Challenge       ${deployment.challengePeriod} s
+  Challenge       ${deployment.challengePeriod} s (the site's watcher disputes a close below what it was paid)
   Database        ${DEMO_DB}
 
 Buy an article from the command line (pays from Hardhat's development account #2):

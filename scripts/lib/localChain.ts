@@ -22,12 +22,29 @@ const jsonRpc = (url: string) =>
   });
 
 /** A Hardhat node on 127.0.0.1:`port`; `chainId` other than 31337 stands in for a public chain (tests). */
-export async function startLocalChain({ port = 8545, log, chainId }: { port?: number; log?: (line: string) => void; chainId?: number } = {}) {
+/**
+ * Starts a Hardhat node. It mines a block for each transaction; with `blockIntervalMs` it also
+ * mines one at that interval, as a live chain does whether anyone transacts or not, so that
+ * confirmations deepen by themselves (the demo). Tests leave it off and mine when they mean to.
+ */
+export async function startLocalChain({
+  port = 8545,
+  log,
+  chainId,
+  blockIntervalMs,
+}: { port?: number; log?: (line: string) => void; chainId?: number; blockIntervalMs?: number } = {}) {
   const url = `http://127.0.0.1:${port}`;
   if (await jsonRpc(url)) throw new Error(`something already answers on ${url}: stop it first (is another demo running?)`);
   const chain = chainId === undefined ? [] : ["--chain-id", String(chainId)];
   const node = start(bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port), ...chain], { log });
   await waitFor(`the Hardhat node on ${url}`, () => jsonRpc(url));
+  if (blockIntervalMs) {
+    await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_setIntervalMining", params: [blockIntervalMs] }),
+    });
+  }
   return { url, node };
 }
 

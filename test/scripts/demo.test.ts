@@ -4,9 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { it } from "node:test";
-import { createPublicClient, http } from "viem";
-import { channelManagerAbi } from "../../lib/chain/abis.generated";
-import { root } from "../../scripts/lib/processes";
+import { createPublicClient, createWalletClient, http, type Address } from "viem";
+import { hardhat } from "viem/chains";
+import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
+import { getChannelInfo } from "../../lib/chain/getChannelInfo";
+import { devAccount } from "../../scripts/lib/localChain";
+import { root, waitFor } from "../../scripts/lib/processes";
 import { freePort } from "../helpers/localSite";
 
 it("npm run demo starts the chain, deploys, seeds and serves the site, and prints where", { timeout: 240_000 }, async () => {
@@ -47,6 +50,27 @@ it("npm run demo starts the chain, deploys, seeds and serves the site, and print
     });
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /A channel starts with a deposit/);
+
+    // The chain makes blocks by itself (confirmations deepen with nobody transacting).
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    await waitFor("the demo chain to make a block", async () => (await client.getBlockNumber({ cacheTime: 0 })) > head, 10_000);
+
+    // The reader closes on its own at 0 after reading: the site's watcher disputes it with the
+    // reader's latest proof, and the receiver is paid what it was paid off-chain.
+    const reader = devAccount(2);
+    const [created] = await client.getContractEvents({ address: manager, abi: channelManagerAbi, eventName: "ChannelCreated", args: { sender: reader.address }, fromBlock: 0n });
+    const { receiver, openBlock } = created.args as { receiver: Address; openBlock: bigint };
+    const token = await client.readContract({ address: manager, abi: channelManagerAbi, functionName: "token" });
+    // What the CLI's purchase paid the receiver off-chain.
+    const earned = BigInt(catalog.articles.find((a: { slug: string; price: string }) => command[1]!.endsWith(`/${a.slug}`))!.price);
+    const before = await client.readContract({ address: token, abi: tollgateTokenAbi, functionName: "balanceOf", args: [receiver] });
+    const wallet = createWalletClient({ account: reader, chain: { ...hardhat, rpcUrls: { default: { http: [`http://127.0.0.1:${chainPort}`] } } }, transport: http(`http://127.0.0.1:${chainPort}`) });
+    await client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({ address: manager, abi: channelManagerAbi, functionName: "uncooperativeClose", args: [receiver, openBlock, 0n] }),
+    });
+    await waitFor("the demo's watcher to dispute the close", async () => (await getChannelInfo(client, manager, { sender: reader.address, receiver, openBlock })) === null, 60_000);
+    assert.equal(await client.readContract({ address: token, abi: tollgateTokenAbi, functionName: "balanceOf", args: [receiver] }), before + earned);
+    assert.match(output, /disputing/);
   } finally {
     process.kill(-demo.pid!, "SIGTERM");
     await new Promise((resolve) => (demo.exitCode === null ? demo.on("exit", resolve) : resolve(null)));
