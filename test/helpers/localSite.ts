@@ -67,6 +67,9 @@ export type TestSite = {
   kill(): Promise<void>;
   /** Starts it again on the same port and database. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP), as a hung process or a long pause would, and thaws it (SIGCONT). */
+  pause(): void;
+  resume(): void;
 };
 
 let builtOnce: true | undefined;
@@ -128,5 +131,8 @@ export async function startSite({
     stop: () => halt("SIGTERM"),
     kill: () => halt("SIGKILL"),
     restart: launch,
+    // A frozen site answers nothing, so the chain's `synced` must not wait for it meanwhile.
+    pause: () => (sites.delete(url), stop(child, "SIGSTOP")),
+    resume: () => (stop(child, "SIGCONT"), sites.add(url)),
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Receiver } from "../context";
 import { enqueueDisputes } from "../enqueueDisputes";
-import { acquireLease, newHolder, releaseLease, type Holder } from "../leader/lease";
+import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess, type Holder } from "../leader/lease";
 import { createTransactionSender, type SenderLog } from "../transactions/transactionSender";
 import { recordSyncError } from "./chainStore";
 import { syncChain, type SyncProgress } from "./syncChain";
@@ -48,7 +48,9 @@ export function startWatcher(receiver: Receiver, { log = consoleLog, holder = ne
 
   async function renew(): Promise<void> {
     try {
-      const expires = await acquireLease(receiver.db, WATCHER_LEASE, holder, leaseMs);
+      // A leader that died on this host (killed, crashed) need not be waited out.
+      const expires =
+        (await acquireLease(receiver.db, WATCHER_LEASE, holder, leaseMs)) ?? (await takeLeaseOfDeadProcess(receiver.db, WATCHER_LEASE, holder, leaseMs));
       leaderUntil = expires ? expires.getTime() - leaseMs / 3 : 0;
     } catch (error) {
       // Cannot reach the database: stop acting until a renewal succeeds.
