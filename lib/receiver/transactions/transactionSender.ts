@@ -111,9 +111,11 @@ export function createTransactionSender(receiver: Receiver, { isLeader, log }: {
   async function replace(tx: Tracked, newest: TransactionBroadcast, head: bigint): Promise<void> {
     const now = await currentFees();
     const cap = config.transactions.maxFeePerGas;
-    const maxFeePerGas = min(max(bump(BigInt(newest.maxFeePerGas)), now.maxFeePerGas), cap);
-    const maxPriorityFeePerGas = min(max(bump(BigInt(newest.maxPriorityFeePerGas)), now.maxPriorityFeePerGas), maxFeePerGas);
-    if (maxFeePerGas <= BigInt(newest.maxFeePerGas) || maxPriorityFeePerGas <= BigInt(newest.maxPriorityFeePerGas)) {
+    // Both fees must rise by the replacement rule's margin, or the node refuses the replacement.
+    const [minFee, minTip] = [bump(BigInt(newest.maxFeePerGas)), bump(BigInt(newest.maxPriorityFeePerGas))];
+    const maxFeePerGas = min(max(minFee, now.maxFeePerGas), cap);
+    const maxPriorityFeePerGas = min(max(minTip, now.maxPriorityFeePerGas), maxFeePerGas);
+    if (maxFeePerGas < minFee || maxPriorityFeePerGas < minTip) {
       const note = `not mined, and its fee is at the cap MAX_FEE_PER_GAS_GWEI=${formatGwei(cap)}`;
       if (tx.error !== note) {
         log.warn(`${label(tx)}: ${note}: raise the cap to get it mined sooner`);
