@@ -168,7 +168,7 @@ describeEachDatabase("the receiver's transaction sender", (database) => {
       proxy.setDown(true, ["eth_estimateGas"]);
       const { sender, log } = senderFor(recordingLog(), behind);
       await sender.step();
-      let tx = await latest();
+      const tx = await latest();
       assert.equal(tx.status, "queued");
       assert.equal(tx.attempts, 1);
       assert.ok(tx.nextAttemptAt && tx.nextAttemptAt > new Date());
