@@ -37,23 +37,31 @@ export async function withdraw(receiver: Receiver, { min }: { min: bigint }): Pr
   };
   process.once("SIGINT", interrupt);
 
-  const seen = new Map<number, TransactionStatus>();
+  // Printed per transaction: the stages up to where it stands, each once, even those it passed
+  // between two polls.
+  const printed = new Map<number, number>();
+  const stages: TransactionStatus[] = ["sent", "mined", "confirmed"];
   const ids = enqueued.map((t) => t.id);
   let failed = 0;
   for (;;) {
     const rows = await db.receiverTransaction.findMany({ where: { id: { in: ids } }, include: { broadcasts: { orderBy: { id: "asc" } } }, orderBy: { id: "asc" } });
     for (const tx of rows) {
-      if (seen.get(tx.id) === tx.status) continue;
-      seen.set(tx.id, tx.status);
       const channel = byId.get(tx.channelId!)!;
       const label = `  withdraw #${tx.id} (${amount(owed(tx.channelId!, fromDbAmount(tx.balance!)))} from ${channel.sender}/${channel.openBlock})`;
-      if (tx.status === "sent") console.log(`${label}: sent ${tx.broadcasts.at(-1)?.hash} (nonce ${tx.nonce}), waiting to be mined…`);
-      else if (tx.status === "mined") console.log(`${label}: mined in block ${tx.blockNumber} (gas ${tx.gasUsed}), confirming…`);
-      else if (tx.status === "confirmed") console.log(`${label}: confirmed in block ${tx.blockNumber}`);
-      else if (tx.status === "failed") {
+      if (tx.status === "failed") {
+        if (printed.get(tx.id) === -1) continue;
+        printed.set(tx.id, -1);
         failed++;
         console.log(`${label}: failed: ${tx.error}`);
+        continue;
       }
+      const reached = stages.indexOf(tx.status);
+      for (let stage = (printed.get(tx.id) ?? -1) + 1; stage <= reached; stage++) {
+        if (stages[stage] === "sent") console.log(`${label}: sent ${tx.broadcasts.at(-1)?.hash} (nonce ${tx.nonce}), waiting to be mined…`);
+        else if (stages[stage] === "mined") console.log(`${label}: mined in block ${tx.blockNumber} (gas ${tx.gasUsed}), confirming…`);
+        else console.log(`${label}: confirmed in block ${tx.blockNumber}`);
+      }
+      if (reached >= 0) printed.set(tx.id, Math.max(printed.get(tx.id) ?? -1, reached));
     }
     if (rows.every((tx) => tx.status === "confirmed" || tx.status === "failed")) break;
     watcher.nudge();

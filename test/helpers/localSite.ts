@@ -59,6 +59,8 @@ export async function watcherReached(site: string, block: bigint, timeoutMs = 30
 
 export type TestSite = {
   url: string;
+  /** The environment it runs with (database, chain, receiver), for a command that acts on the same site. */
+  env: NodeJS.ProcessEnv;
   /** The server's output so far (all runs), for a failing test's message. */
   output(): string;
   /** Stops the server gracefully. */
@@ -127,6 +129,7 @@ export async function startSite({
   await launch();
   return {
     url,
+    env,
     output: () => log.join("\n"),
     stop: () => halt("SIGTERM"),
     kill: () => halt("SIGKILL"),

@@ -104,6 +104,8 @@ export function startWatcher(receiver: Receiver, { log = consoleLog, holder = ne
           await recordSyncError(receiver, message(error)).catch(() => undefined);
         }
       }
+      // Stopped during the tick: no sleep (its timer is unref'd, and stop() waits for this loop).
+      if (stopped) break;
       const delay = failures === 0 ? pollMs : Math.min(pollMs * 2 ** failures, MAX_BACKOFF_MS);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
