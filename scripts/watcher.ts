@@ -10,7 +10,7 @@ import { startWatcher } from "../lib/receiver/watcher/startWatcher";
 
 const receiver = getReceiver();
 console.log(`watcher: chain ${receiver.config.chainId} at ${receiver.config.rpcUrl}, manager ${receiver.config.channelManager}, receiver ${receiver.config.receiver.address}`);
-const watcher = startWatcher(receiver);
+const watcher = startWatcher(receiver, { keepProcessAlive: true });
 
 const stop = async () => {
   await watcher.stop();

@@ -36,7 +36,22 @@ export type Watcher = {
  * const watcher = startWatcher(getReceiver())
  * process.on("SIGTERM", () => watcher.stop())
  */
-export function startWatcher(receiver: Receiver, { log = consoleLog, holder = newHolder() }: { log?: SenderLog; holder?: Holder } = {}): Watcher {
+export function startWatcher(
+  receiver: Receiver,
+  {
+    log = consoleLog,
+    holder = newHolder(),
+    keepProcessAlive = false,
+  }: {
+    log?: SenderLog;
+    holder?: Holder;
+    /**
+     * Whether the watcher's timers keep the process running. Off in a server (the server does)
+     * and in tests; on when the watcher is all the process does (`npm run watcher`).
+     */
+    keepProcessAlive?: boolean;
+  } = {},
+): Watcher {
   const { leaseMs, pollMs } = receiver.config.watcher;
   let leaderUntil = 0;
   let leading = false;
@@ -88,7 +103,7 @@ export function startWatcher(receiver: Receiver, { log = consoleLog, holder = ne
   }
 
   const heartbeat = setInterval(() => void renew(), leaseMs / 3);
-  heartbeat.unref?.();
+  if (!keepProcessAlive) heartbeat.unref?.();
   const loop = (async () => {
     let failures = 0;
     await renew();
@@ -104,12 +119,12 @@ export function startWatcher(receiver: Receiver, { log = consoleLog, holder = ne
           await recordSyncError(receiver, message(error)).catch(() => undefined);
         }
       }
-      // Stopped during the tick: no sleep (its timer is unref'd, and stop() waits for this loop).
+      // Stopped during the tick: no sleep (its timer may be unref'd, and stop() waits for this loop).
       if (stopped) break;
       const delay = failures === 0 ? pollMs : Math.min(pollMs * 2 ** failures, MAX_BACKOFF_MS);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
-        timer.unref?.();
+        if (!keepProcessAlive) timer.unref?.();
         wake = () => (clearTimeout(timer), resolve());
       });
       wake = undefined;
