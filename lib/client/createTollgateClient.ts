@@ -63,7 +63,11 @@ export type TollgateClientOptions = {
   formatAmount?: ((amount: bigint) => string) | undefined;
   /** Where recovery problems are reported (default: console.warn). */
   warn?: ((message: string) => void) | undefined;
-  /** Milliseconds to wait before resending a proof the server found too recent (default 2000). */
+  /**
+   * The longest wait, in milliseconds, before resending a proof the server found too recent (a
+   * channel or top-up its watcher has not counted yet); the waits grow from 250 ms to it
+   * (default 2000).
+   */
   confirmationWaitMs?: number | undefined;
 };
 
@@ -179,7 +183,10 @@ export function createTollgateClient(options: TollgateClientOptions) {
     budget,
     checkTerms,
     chainId: getChainId,
-    waitForConfirmations: () => new Promise<void>((resolve) => setTimeout(resolve, options.confirmationWaitMs ?? 2000)),
+    // A short first wait: the receiver's watcher polls the chain every fraction of a second to
+    // a few seconds, so the block is usually seen soon; then longer, up to the option.
+    waitForConfirmations: (attempt: number) =>
+      new Promise<void>((resolve) => setTimeout(resolve, Math.min(options.confirmationWaitMs ?? 2000, 250 * 2 ** attempt))),
     onPayment: options.onPayment,
   };
 

@@ -36,13 +36,13 @@ export type PaymentContext = {
   /** The client's chain id, to pick a channel on the right chain before any 402. */
   chainId(): Promise<number>;
   /** Waits before resending a proof the server found too recent (insufficient confirmations). */
-  waitForConfirmations(): Promise<void>;
+  waitForConfirmations(attempt: number): Promise<void>;
   onPayment?: ((receipt: PaymentReceipt) => void) | undefined;
 };
 
 /** Enough for: probe, pay, re-sign, top up, reopen, and a few confirmation waits. */
 const MAX_ATTEMPTS = 10;
-const MAX_CONFIRMATION_WAITS = 5;
+const MAX_CONFIRMATION_WAITS = 8;
 /** As many as fetch itself follows. */
 const MAX_REDIRECTS = 20;
 
@@ -274,7 +274,14 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
       }
       case "insufficient-deposit": {
         if (!channel || !payment) throw refused(402, "It refused a payment this client did not send.");
-        if (toppedUp) throw refused(402, "The channel was topped up and the proof is still above its deposit.");
+        if (toppedUp) {
+          // The top-up is on chain but the receiver counts it only once its watcher has seen it
+          // CONFIRMATIONS deep: wait for that, as for a new channel's confirmations.
+          if (channel.deposit < payment.balance) throw refused(402, "The channel was topped up and the proof is still above its deposit.");
+          if (waits >= MAX_CONFIRMATION_WAITS) throw refused(402, `Waited ${waits} times for the receiver to count the top-up.`);
+          await ctx.waitForConfirmations(waits++);
+          continue;
+        }
         toppedUp = true;
         if (paymentRequest.stored && paymentRequest.stored.balance > channel.balance) channel = await ctx.book.adopt(channel, paymentRequest.stored);
         channel = await ctx.book.ensureDeposit(channel, payment.balance);
@@ -282,8 +289,7 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
       }
       case "insufficient-confirmations": {
         if (!payment || waits >= MAX_CONFIRMATION_WAITS) throw refused(402, `Waited ${waits} times for the channel's confirmations.`);
-        waits++;
-        await ctx.waitForConfirmations();
+        await ctx.waitForConfirmations(waits++);
         continue;
       }
       case "nonexisting-channel": {

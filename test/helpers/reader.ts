@@ -2,7 +2,7 @@
  * A reader for the integration suites: a Hardhat development account that takes tokens from the
  * faucet, opens a channel to the receiver and signs balance proofs, as any client would.
  */
-import { createPublicClient, createWalletClient, http, parseEther, zeroAddress, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, parseEther, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 import type { LocalAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
@@ -33,8 +33,8 @@ export type TestChannel = ChannelId & {
   browserHeaders(payment: Payment): Record<string, string>;
   /** Adds `amount` to the deposit on chain (faucet, approve, topUp), as the sender. */
   topUp(amount: bigint): Promise<void>;
-  /** The sender's uncooperative close at `balance`; returns the block it was mined in. */
-  requestClose(balance: bigint): Promise<bigint>;
+  /** The sender's uncooperative close at `balance`; returns the block it was mined in and the time from which it settles. */
+  requestClose(balance: bigint): Promise<{ blockNumber: bigint; settleTime: bigint }>;
   /** The sender's settle after the challenge period; returns the block it was mined in. */
   settle(): Promise<bigint>;
 };
@@ -116,11 +116,12 @@ export async function openChannel(
       await chain.synced(blockNumber);
     },
     requestClose: async (balance) => {
-      const { blockNumber } = await send(
+      const receipt = await send(
         await wallet.writeContract({ address: channelManager, abi: channelManagerAbi, functionName: "uncooperativeClose", args: [receiver, id.openBlock, balance] }),
       );
-      await chain.synced(blockNumber);
-      return blockNumber;
+      const [requested] = parseEventLogs({ abi: channelManagerAbi, logs: receipt.logs, eventName: "ChannelCloseRequested" });
+      await chain.synced(receipt.blockNumber);
+      return { blockNumber: receipt.blockNumber, settleTime: BigInt(requested.args.settleTime) };
     },
     settle: async () => {
       const { blockNumber } = await send(

@@ -75,8 +75,8 @@ describeEachDatabase("disputes", (database) => {
     it(`pays the receiver the latest proof when the sender closes at ${claimed === 0n ? "0" : "an old balance"}`, async () => {
       const channel = await channelWithPurchases(claimed === 0n ? 2 : 3);
       const [receiverBefore, senderBefore] = await Promise.all([tokenBalance(chain, RECEIVER), tokenBalance(chain, channel.sender)]);
-      await channel.requestClose(claimed);
-      const settled = await disputed(channel, await settleTimeOf(channel));
+      const { settleTime } = await channel.requestClose(claimed);
+      const settled = await disputed(channel, settleTime);
       assert.equal(settled.balance, 3n * PRICE);
       assert.equal(await tokenBalance(chain, RECEIVER), receiverBefore + 3n * PRICE);
       assert.equal(await tokenBalance(chain, channel.sender), senderBefore + DEPOSIT - 3n * PRICE);
