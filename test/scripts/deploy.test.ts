@@ -19,13 +19,20 @@ function deploy(args: string[], { mine = false, node = chain } = {}): Promise<{ 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/deploy.ts", ...args], { cwd: root, env: { ...process.env, RPC_URL: "", DEPLOYER_KEY: "" } });
     let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
+    // The node mines only on transactions. With `mine`, one empty block is mined each time the
+    // script says it is waiting for a confirmation, and only then: so every stage it reports is
+    // one it saw, whatever the machine's speed (a miner on a timer could bury a transaction
+    // before the script looks at it).
+    let answered = 0;
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      const waiting = output.split("\n").filter((line) => /: confirming \d+\/\d+/.test(line)).length;
+      for (; mine && answered < waiting; answered++) {
+        void fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }) });
+      }
+    });
     child.stderr.on("data", (chunk) => (output += chunk));
-    // The node mines only on transactions: mine empty blocks so that confirmations accrue.
-    const miner = mine
-      ? setInterval(() => fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }) }).catch(() => undefined), 200)
-      : undefined;
-    child.on("exit", (code) => (clearInterval(miner), resolve({ code, output })));
+    child.on("exit", (code) => resolve({ code, output }));
   });
 }
 
