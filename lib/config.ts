@@ -46,12 +46,12 @@ const envSchema = z.object({
   MAX_FEE_PER_GAS_GWEI: z.string().regex(/^\d+(\.\d+)?$/, "MAX_FEE_PER_GAS_GWEI must be a number of gwei, e.g. 50").default("200"),
   /** A transaction not mined after this many blocks is sent again with a higher fee. */
   TX_STUCK_BLOCKS: z.coerce.number().int().min(1).default(3),
-  /** Below this many ETH for gas, the receiver warns in its log. */
   /**
    * Key of the tokens and sessions the server signs (entitlements, admin sessions), 32+
    * characters, the same on every instance. Default: derived from RECEIVER_PRIVATE_KEY.
    */
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  /** Below this many ETH for gas, the receiver warns in its log. */
   GAS_BALANCE_WARNING_ETH: z.string().regex(/^\d+(\.\d+)?$/, "GAS_BALANCE_WARNING_ETH must be an amount of ether, e.g. 0.05").default("0.05"),
 });
 

@@ -8,6 +8,7 @@
 // surface both clients share; createDb.ts assigns each client to it without a cast, so
 // `tsc` proves that both satisfy it.
 import type { PrismaClient } from '../../prisma/generated/sqlite/client'
+import type { DbProvider } from './databaseUrl'
 
 export type {
   Article,
@@ -47,6 +48,8 @@ export type DbTransaction = { [M in ModelName]: Delegate<M> } & Pick<PrismaClien
 /** A Tollgate database client (SQLite or PostgreSQL); see lib/db/createDb.ts. */
 export type Db = DbTransaction &
   Pick<PrismaClient, '$connect' | '$disconnect'> & {
+    /** Which database this is, for the few statements whose SQL differs (lib/db/databaseNow.ts). */
+    readonly provider: DbProvider
     /**
      * Runs `fn` in one database transaction: it commits if `fn` resolves and rolls back every
      * write if it throws. Only the interactive form is offered (the batch form's promise

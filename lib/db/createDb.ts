@@ -20,7 +20,12 @@ import type { Db } from './Db'
 export function createDb(url?: string): Db {
   const parsed = parseDatabaseUrl(url)
   const adapter = createAdapterFactory(parsed)
-  // Typed as Db without a cast: this is where tsc checks that both clients satisfy it.
-  const db: Db = parsed.provider === 'sqlite' ? new SqliteClient({ adapter }) : new PostgresClient({ adapter })
+  const client = parsed.provider === 'sqlite' ? new SqliteClient({ adapter }) : new PostgresClient({ adapter })
+  // Typed as Db without a cast (this is where tsc checks that both clients satisfy it), but for
+  // the provider, which the clients do not know and is attached here.
+  const db: Db = Object.defineProperty(client as typeof client & { provider: typeof parsed.provider }, 'provider', {
+    value: parsed.provider,
+    enumerable: false,
+  })
   return db
 }

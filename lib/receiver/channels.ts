@@ -6,7 +6,7 @@ import { ChannelNotFoundError, InsufficientConfirmationsError, ServiceUnavailabl
 import type { ChannelId } from "../protocol/typedData";
 import { MAX_INT64 } from "./limits";
 import type { Receiver } from "./context";
-import { readCursor } from "./watcher/chainStore";
+import { isCurrent, readCursor } from "./watcher/cursor";
 
 /** The unique key of a channel row: the protocol's identity, scoped to this deployment. */
 export function channelKey(receiver: Receiver, id: ChannelId) {
@@ -36,9 +36,12 @@ export const channelDelegate = (row: Channel): Address | null => (row.delegate ?
 
 /**
  * How far past the newest block the watcher saw a channel's open block may be and still be a
- * block the chain made since (the watcher polls; a fast chain makes several blocks a second).
+ * block the chain made since. Generous on purpose: telling a reader who just opened a channel
+ * that it does not exist would make its client open another (a deposit and gas wasted), while
+ * telling a made-up open block to wait costs nothing. At a block every 0.25 s, 100,000 blocks
+ * are seven hours.
  */
-const FUTURE_BLOCKS = 128n;
+const FUTURE_BLOCKS = 100_000n;
 
 /**
  * The receiver's row for a channel, as the chain watcher recorded it: the gate never asks the
@@ -50,22 +53,28 @@ const FUTURE_BLOCKS = 128n;
  * {@link ServiceUnavailableError} when the watcher is not current, so nobody can tell.
  */
 export async function loadChannel(receiver: Receiver, id: ChannelId): Promise<Channel> {
+  if (toDbAddress(id.receiver) !== toDbAddress(receiver.config.receiver.address) || id.openBlock > MAX_INT64) {
+    throw new ChannelNotFoundError({ channel: id, at: "gate" });
+  }
+  // The cursor before the channel: a channel the watcher records in between is then found, never
+  // denied on the strength of an older cursor.
+  const cursor = await readCursor(receiver);
   const known = await findChannel(receiver, id);
   if (known?.confirmed) return known;
-  if (!known && (toDbAddress(id.receiver) !== toDbAddress(receiver.config.receiver.address) || id.openBlock > MAX_INT64)) {
-    throw new ChannelNotFoundError({ channel: id, at: "gate" });
-  }
-  const cursor = await readCursor(receiver);
   // Without a current watcher the receiver cannot tell a new channel from none at all.
-  if (!cursor || Date.now() - cursor.syncedAt.getTime() > receiver.config.watcher.maxLagMs) {
+  if (!cursor || !isCurrent(receiver, cursor)) {
     throw new ServiceUnavailableError({ dependency: "chain", retryAfterSeconds: Math.ceil(receiver.config.watcher.pollMs / 1000) + 1 });
   }
-  // Not seen in a block the watcher read, or opened in a block too far past the newest one it
-  // saw to exist yet: no such channel.
-  if (!known && (id.openBlock <= cursor.blockNumber || id.openBlock > cursor.head + FUTURE_BLOCKS)) {
+  const confirmations = cursor.head >= id.openBlock ? Number(cursor.head - id.openBlock) + 1 : 0;
+  // No such channel: not in a block the watcher read, or opened in a block too far past the
+  // newest one it saw to exist yet, or recorded once and deep enough by now yet unconfirmed (a
+  // reorg dropped its creation).
+  if (
+    (!known && (id.openBlock <= cursor.blockNumber || id.openBlock > cursor.head + FUTURE_BLOCKS)) ||
+    (known && confirmations >= receiver.config.confirmations && id.openBlock <= cursor.blockNumber)
+  ) {
     throw new ChannelNotFoundError({ channel: id, at: "gate" });
   }
-  const confirmations = cursor.head >= id.openBlock ? Number(cursor.head - id.openBlock) + 1 : 0;
   throw new InsufficientConfirmationsError({
     channel: id,
     confirmations: Math.min(confirmations, receiver.config.confirmations - 1),

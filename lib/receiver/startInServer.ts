@@ -2,10 +2,8 @@ import "server-only";
 import { parseDatabaseUrl } from "../db/databaseUrl";
 import { getReceiver } from "./getReceiver";
 import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess } from "./leader/lease";
+import { SQLITE_INSTANCE_LEASE } from "./leader/leaseNames";
 import { startWatcher } from "./watcher/startWatcher";
-
-/** On SQLite, the lease that keeps a second server off the same database file. */
-export const SQLITE_INSTANCE_LEASE = "sqlite-instance";
 
 /**
  * What a Tollgate server starts beside serving pages (instrumentation.ts): the chain watcher, in
@@ -28,7 +26,14 @@ export async function startInServer(): Promise<void> {
       );
       process.exit(1);
     }
-    const heartbeat = setInterval(() => void acquireLease(receiver.db, SQLITE_INSTANCE_LEASE, holder, leaseMs).catch(() => undefined), leaseMs / 3);
+    const heartbeat = setInterval(async () => {
+      // Lost (this process stalled past the lease, and another server took the file): two
+      // servers on one SQLite file is what the lease is for, so this one goes.
+      if ((await acquireLease(receiver.db, SQLITE_INSTANCE_LEASE, holder, leaseMs).catch(() => true)) === false) {
+        console.error("tollgate: another server took over this SQLite database while this one was stalled; stopping");
+        process.exit(1);
+      }
+    }, leaseMs / 3);
     heartbeat.unref();
     cleanups.push(async () => (clearInterval(heartbeat), releaseLease(receiver.db, SQLITE_INSTANCE_LEASE, holder)));
   }

@@ -21,7 +21,7 @@ import { acceptPayment } from "../../lib/receiver/acceptPayment";
 import { findPublishedArticle } from "../../lib/receiver/articles";
 import { findChannel } from "../../lib/receiver/channels";
 import type { Receiver } from "../../lib/receiver/context";
-import { cursorKey } from "../../lib/receiver/watcher/chainStore";
+import { cursorKey } from "../../lib/receiver/watcher/cursor";
 import { loadConfig } from "../../lib/config";
 import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
 import { createTestDatabase } from "../../test/db/databases";
@@ -145,7 +145,9 @@ for (const { mode, wal, shared } of variants) {
   await using database = await createTestDatabase("sqlite");
   const file = database.url.replace(/^file:/, "");
   if (wal) await database.db.$queryRaw`PRAGMA journal_mode=WAL`;
-  const db: Db = shared ? new SqliteClient({ adapter: new SharedConnectionLibSql({ url: database.url, intMode: "bigint" }) }) : database.db;
+  const db: Db = shared
+    ? Object.assign(new SqliteClient({ adapter: new SharedConnectionLibSql({ url: database.url, intMode: "bigint" }) }), { provider: "sqlite" as const })
+    : database.db;
   const receiver: Receiver = {
     db,
     // Never reached: every channel row exists and every proof is within the deposit.

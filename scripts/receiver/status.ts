@@ -4,7 +4,7 @@ import { fromDbAmount } from "../../lib/db/amount";
 import { toDbAddress } from "../../lib/db/hex";
 import { formatTokenAmount } from "../../lib/protocol/amounts";
 import type { Receiver } from "../../lib/receiver/context";
-import { confirmedThrough } from "../../lib/receiver/watcher/chainStore";
+import { confirmedThrough } from "../../lib/receiver/watcher/cursor";
 import { getWatcherStatus } from "../../lib/receiver/watcher/watcherStatus";
 import { tokenUnit } from "../../lib/token";
 

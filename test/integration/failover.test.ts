@@ -66,7 +66,7 @@ describe("two instances on one PostgreSQL", { skip }, () => {
     await readerOfBoth(2);
     assert.equal(leads(first), 1);
     assert.equal(leads(second), 0, "the second instance also leads");
-    const leases = await database.db.lease.findMany({ where: { name: "watcher" } });
+    const leases = await database.db.lease.findMany({ where: { name: { startsWith: "watcher:" } } });
     assert.equal(leases.length, 1);
   });
 

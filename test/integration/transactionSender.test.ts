@@ -47,7 +47,7 @@ describeEachDatabase("the receiver's transaction sender", (database) => {
     return channel;
   }
 
-  const senderFor = (log = recordingLog(), on = receiver) => ({ log, sender: createTransactionSender(on, { isLeader: () => true, log }) });
+  const senderFor = (log = recordingLog(), on = receiver) => ({ log, sender: createTransactionSender(on, { isLeader: () => true, holdsLease: async () => true, log }) });
   const statuses = async () => (await database().db.receiverTransaction.findMany({ orderBy: { id: "asc" } })).map((t) => t.status);
   const latest = () => database().db.receiverTransaction.findFirstOrThrow({ orderBy: { id: "desc" }, include: { broadcasts: { orderBy: { id: "asc" } } } });
   const nonceOf = () => chainClients(chain, devAccount(1)).client.getTransactionCount({ address: RECEIVER, blockTag: "latest" });

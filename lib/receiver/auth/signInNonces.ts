@@ -24,3 +24,8 @@ export async function consumeSignInNonce(db: Db, nonce: string): Promise<boolean
   const { count } = await db.signInNonce.deleteMany({ where: { nonce, expiresAt: { gte: new Date() } } });
   return count === 1;
 }
+
+/** Whether `nonce` was issued and is neither used nor expired (without using it). */
+export async function signInNonceIsLive(db: Db, nonce: string): Promise<boolean> {
+  return (await db.signInNonce.count({ where: { nonce, expiresAt: { gte: new Date() } } })) === 1;
+}

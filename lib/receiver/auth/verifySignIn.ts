@@ -1,10 +1,10 @@
 import "server-only";
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, isAddressEqual, recoverMessageAddress, type Address, type Hex } from "viem";
 import { parseSiweMessage, validateSiweMessage, verifySiweMessage } from "viem/siwe";
 import { isChainUnreachable } from "../../chain/isChainUnreachable";
 import { AuthenticationError, ServiceUnavailableError } from "../../protocol/errors";
 import type { Receiver } from "../context";
-import { consumeSignInNonce } from "./signInNonces";
+import { consumeSignInNonce, signInNonceIsLive } from "./signInNonces";
 
 export type SignIn = { address: Address; issuedAt: Date | undefined; expirationTime: Date | undefined };
 
@@ -30,16 +30,23 @@ export async function verifySignIn(receiver: Receiver, { message, signature, dom
   if (parsed.domain !== domain) throw new AuthenticationError({ reason: `the message is for ${parsed.domain ?? "no site"}, not ${domain}` });
   if (parsed.chainId !== receiver.config.chainId) throw new AuthenticationError({ reason: `the message is for chain ${parsed.chainId}, not ${receiver.config.chainId}` });
   if (!validateSiweMessage({ message: parsed, domain })) throw new AuthenticationError({ reason: "the message has expired, is not valid yet, or is malformed" });
+  // A nonce this server handed out and nobody used, before anything costs more than a query: a
+  // stream of made-up messages must not become a stream of RPC calls.
+  if (!(await signInNonceIsLive(receiver.db, parsed.nonce))) throw new AuthenticationError({ reason: "the sign-in nonce is unknown, expired or already used" });
   // The signature is checked before the nonce is spent: a forged message must not burn the
-  // nonce of the reader who is signing in with it.
-  let valid: boolean;
-  try {
-    valid = await verifySiweMessage(receiver.chain, { message, signature, domain });
-  } catch (error) {
-    if (isChainUnreachable(error)) throw new ServiceUnavailableError({ dependency: "chain", cause: error });
-    valid = false;
+  // nonce of the reader who is signing in with it. An account's own key (ECDSA) is checked here;
+  // only a signature it did not make goes to the chain (a smart wallet: ERC-1271, ERC-6492).
+  const address = getAddress(parsed.address);
+  let valid = await recoverMessageAddress({ message, signature }).then((signer) => isAddressEqual(signer, address), () => false);
+  if (!valid) {
+    try {
+      valid = await verifySiweMessage(receiver.chain, { message, signature, domain });
+    } catch (error) {
+      if (isChainUnreachable(error)) throw new ServiceUnavailableError({ dependency: "chain", cause: error });
+      valid = false;
+    }
   }
   if (!valid) throw new AuthenticationError({ reason: `the signature is not ${parsed.address}'s` });
   if (!(await consumeSignInNonce(receiver.db, parsed.nonce))) throw new AuthenticationError({ reason: "the sign-in nonce is unknown, expired or already used" });
-  return { address: getAddress(parsed.address), issuedAt: parsed.issuedAt, expirationTime: parsed.expirationTime };
+  return { address, issuedAt: parsed.issuedAt, expirationTime: parsed.expirationTime };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Address } from "viem";
 import type { ChainEventKind, ChannelStatus } from "../../db/Db";
 
@@ -16,8 +17,6 @@ export type FoldedChannel = {
   delegate: Address | null;
   /** The opening deposit and the top-ups that are confirmed; unconfirmed ones count for nothing. */
   deposit: bigint;
-  /** Top-ups seen but not yet confirmed. */
-  pendingDeposit: bigint;
   withdrawn: bigint;
   status: ChannelStatus;
   settleAfter: bigint | null;
@@ -48,7 +47,6 @@ export function foldChannelEvents(events: readonly FoldableEvent[], confirmedThr
       channel = {
         delegate: event.delegate,
         deposit: confirmed ? event.amount : 0n,
-        pendingDeposit: confirmed ? 0n : event.amount,
         withdrawn: 0n,
         status: "open",
         settleAfter: null,
@@ -63,7 +61,6 @@ export function foldChannelEvents(events: readonly FoldableEvent[], confirmedThr
     switch (event.kind) {
       case "toppedUp":
         if (confirmed) channel.deposit += event.amount;
-        else channel.pendingDeposit += event.amount;
         break;
       case "withdrawn":
         channel.withdrawn = event.amount;

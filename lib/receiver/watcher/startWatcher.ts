@@ -1,13 +1,14 @@
 import "server-only";
+import { errorSummary } from "../../chain/errorSummary";
+import type { DbTransaction } from "../../db/Db";
 import type { Receiver } from "../context";
 import { enqueueDisputes } from "../enqueueDisputes";
-import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess, type Holder } from "../leader/lease";
+import { acquireLease, holdsLease, newHolder, releaseLease, takeLeaseOfDeadProcess, type Holder } from "../leader/lease";
+import { watcherLease } from "../leader/leaseNames";
 import { createTransactionSender, type SenderLog } from "../transactions/transactionSender";
 import { recordSyncError } from "./chainStore";
 import { syncChain, type SyncProgress } from "./syncChain";
 
-/** The lease that makes one process, of all that share the database, the watcher. */
-export const WATCHER_LEASE = "watcher";
 /** After an error, wait longer each time up to this. */
 const MAX_BACKOFF_MS = 30_000;
 
@@ -53,24 +54,31 @@ export function startWatcher(
   } = {},
 ): Watcher {
   const { leaseMs, pollMs } = receiver.config.watcher;
+  const lease = watcherLease(receiver.config);
   let leaderUntil = 0;
   let leading = false;
   let stopped = false;
   let wake: (() => void) | undefined;
   let ticks: (() => void)[] = [];
   const isLeader = () => !stopped && Date.now() < leaderUntil;
-  const sender = createTransactionSender(receiver, { isLeader, log });
+  // Checked in the database, inside the transaction that claims a transaction for sending: a
+  // leader whose lease lapsed without its noticing (a pause) cannot claim one any more.
+  const fenced = async (tx: DbTransaction) => isLeader() && (await holdsLease(tx, receiver.db.provider, lease, holder));
+  const sender = createTransactionSender(receiver, { isLeader, holdsLease: fenced, log });
 
   async function renew(): Promise<void> {
+    // This process's own deadline, on its own clock, from before it asked: the lease it gets
+    // lasts leaseMs of the database's clock from later than that, so acting until two thirds
+    // of leaseMs from now is safe whatever the two clocks say.
+    const asked = Date.now();
     try {
       // A leader that died on this host (killed, crashed) need not be waited out.
-      const expires =
-        (await acquireLease(receiver.db, WATCHER_LEASE, holder, leaseMs)) ?? (await takeLeaseOfDeadProcess(receiver.db, WATCHER_LEASE, holder, leaseMs));
-      leaderUntil = expires ? expires.getTime() - leaseMs / 3 : 0;
+      const held = (await acquireLease(receiver.db, lease, holder, leaseMs)) || (await takeLeaseOfDeadProcess(receiver.db, lease, holder, leaseMs));
+      leaderUntil = held ? asked + (leaseMs * 2) / 3 : 0;
     } catch (error) {
       // Cannot reach the database: stop acting until a renewal succeeds.
       leaderUntil = 0;
-      warnOnce(`watcher: cannot renew the lease: ${message(error)}`);
+      warnOnce(`watcher: cannot renew the lease: ${errorSummary(error)}`);
     }
     if (isLeader() !== leading) {
       leading = isLeader();
@@ -92,14 +100,26 @@ export function startWatcher(
     if (p.stage === "catching-up") log.info(`watcher: catching up from block ${p.from} to ${p.head} (${p.head - p.from + 1n} blocks)`);
     else if (p.stage === "progress") log.info(`watcher: ${p.done} blocks read, ${p.toGo} to go, ${p.events} events applied`);
     else if (p.stage === "caught-up") log.info(`watcher: caught up: ${p.blocks} blocks, ${p.events} events in ${(p.ms / 1000).toFixed(1)} s`);
-    else log.warn(`watcher: reorg: block ${p.from} is no longer on the chain; rewound to block ${p.to} (${p.droppedEvents} events undone)`);
+    else if (p.stage === "behind") warnOnce(`watcher: the RPC's head ${p.head} is behind block ${p.cursor} already read: waiting for it (is RPC_URL a pool of nodes that disagree?)`);
+    else {
+      log.warn(`watcher: reorg: block ${p.from} is no longer on the chain; rewound to block ${p.to} (${p.droppedEvents} events undone)`);
+      for (const c of p.unbacked) log.warn(`watcher: the reorg dropped the creation of channel ${c.sender}/${c.openBlock}, on which articles were paid: it takes no more proofs`);
+    }
   };
 
-  async function tick(): Promise<void> {
-    await syncChain(receiver, onProgress);
-    if (!isLeader()) return;
-    await enqueueDisputes(receiver, log.info);
-    await sender.step();
+  /**
+   * One round of the leader's duties. Each part runs even when an earlier one failed: a chain
+   * that cannot be read must not keep queued disputes from being sent. Returns the first error.
+   */
+  async function tick(): Promise<unknown> {
+    const failed: unknown[] = [];
+    const attempt = async (part: () => Promise<unknown>) => {
+      if (isLeader()) await part().catch((error: unknown) => failed.push(error));
+    };
+    await attempt(() => syncChain(receiver, onProgress, isLeader));
+    await attempt(() => enqueueDisputes(receiver, log.info));
+    await attempt(() => sender.step());
+    return failed[0];
   }
 
   const heartbeat = setInterval(() => void renew(), leaseMs / 3);
@@ -109,14 +129,14 @@ export function startWatcher(
     await renew();
     while (!stopped) {
       if (isLeader()) {
-        try {
-          await tick();
+        const error = await tick();
+        if (error === undefined) {
           failures = 0;
           for (const done of ticks.splice(0)) done();
-        } catch (error) {
+        } else {
           failures++;
-          warnOnce(`watcher: ${message(error)}`);
-          await recordSyncError(receiver, message(error)).catch(() => undefined);
+          warnOnce(`watcher: ${errorSummary(error)}`);
+          await recordSyncError(receiver, errorSummary(error)).catch(() => undefined);
         }
       }
       // Stopped during the tick: no sleep (its timer may be unref'd, and stop() waits for this loop).
@@ -143,10 +163,9 @@ export function startWatcher(
       await loop;
       for (const done of ticks.splice(0)) done();
       ticks = [];
-      await releaseLease(receiver.db, WATCHER_LEASE, holder).catch(() => undefined);
+      await releaseLease(receiver.db, lease, holder).catch(() => undefined);
     },
   };
 }
 
 const consoleLog: SenderLog = { info: (line) => console.log(line), warn: (line) => console.warn(line) };
-const message = (error: unknown) => ((error as { shortMessage?: string }).shortMessage ?? (error as Error)?.message ?? String(error)).split("\n")[0];

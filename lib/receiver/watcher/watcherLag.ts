@@ -1,11 +1,11 @@
 import "server-only";
 import { ServiceUnavailableError } from "../../protocol/errors";
 import type { Receiver } from "../context";
-import { readCursor } from "./chainStore";
+import { isCurrent, readCursor } from "./cursor";
 
 /** A second is far below any lag that matters (WATCHER_MAX_LAG_SECONDS), and spares the hot path a query per request. */
 const CACHE_MS = 1000;
-const holder = globalThis as typeof globalThis & { __tollgateSyncedAt?: Map<string, { syncedAt: number | null; readAt: number }> };
+const holder = globalThis as typeof globalThis & { __tollgateSyncedAt?: Map<string, { cursor: { syncedAt: Date } | null; readAt: number }> };
 const cache = (holder.__tollgateSyncedAt ??= new Map());
 
 /**
@@ -17,12 +17,10 @@ export async function assertWatcherCurrent(receiver: Receiver): Promise<void> {
   const key = `${receiver.config.chainId}:${receiver.config.channelManager}:${receiver.config.receiver.address}`;
   let entry = cache.get(key);
   if (!entry || Date.now() - entry.readAt > CACHE_MS) {
-    const cursor = await readCursor(receiver);
-    entry = { syncedAt: cursor ? cursor.syncedAt.getTime() : null, readAt: Date.now() };
+    entry = { cursor: await readCursor(receiver), readAt: Date.now() };
     cache.set(key, entry);
   }
-  const lag = entry.syncedAt === null ? Infinity : Date.now() - entry.syncedAt;
-  if (lag > receiver.config.watcher.maxLagMs) {
+  if (!isCurrent(receiver, entry.cursor)) {
     throw new ServiceUnavailableError({ dependency: "chain", retryAfterSeconds: Math.ceil(receiver.config.watcher.pollMs / 1000) + 1 });
   }
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import type { Receiver } from "../context";
 import { leaseHolder } from "../leader/lease";
-import { readCursor } from "./chainStore";
-import { WATCHER_LEASE } from "./startWatcher";
+import { watcherLease } from "../leader/leaseNames";
+import { isCurrent, readCursor } from "./cursor";
 
 /** Where the watcher stands, from the database (so any instance can tell, leading or not). */
 export type WatcherStatus = {
@@ -20,13 +20,13 @@ export type WatcherStatus = {
 };
 
 export async function getWatcherStatus(receiver: Receiver): Promise<WatcherStatus> {
-  const [cursor, leader] = await Promise.all([readCursor(receiver), leaseHolder(receiver.db, WATCHER_LEASE)]);
+  const [cursor, leader] = await Promise.all([readCursor(receiver), leaseHolder(receiver.db, watcherLease(receiver.config))]);
   return {
     block: cursor?.blockNumber ?? null,
     head: cursor?.head ?? null,
     lagBlocks: cursor ? cursor.head - cursor.blockNumber : null,
     syncedAt: cursor?.syncedAt ?? null,
-    current: !!cursor && Date.now() - cursor.syncedAt.getTime() <= receiver.config.watcher.maxLagMs,
+    current: isCurrent(receiver, cursor),
     lastError: cursor?.lastError ?? null,
     leader,
   };
