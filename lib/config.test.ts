@@ -14,7 +14,7 @@ it("gives the browser the development wallet on the local chain, funded demo rea
 
 it("never on any other chain, and nothing secret goes to the browser", () => {
   const receiverKey = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
-  const config = loadPublicConfig({ ...contracts, CHAIN_ID: "11155111", RECEIVER_PRIVATE_KEY: receiverKey, RPC_URL: "https://rpc.example.org" } as unknown as NodeJS.ProcessEnv);
+  const config = loadPublicConfig({ ...contracts, CHAIN_ID: "11155111", RECEIVER_PRIVATE_KEY: receiverKey, RPC_URL: "https://rpc.example.org", SITE_URL: "https://news.example" } as unknown as NodeJS.ProcessEnv);
   assert.equal(config.isLocalChain, false);
   assert.equal(config.devWallet, undefined);
   assert.equal(config.rpcUrl, "https://rpc.example.org", "PUBLIC_RPC_URL defaults to RPC_URL");

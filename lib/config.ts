@@ -3,7 +3,7 @@
 // development key is refused on any other chain, so a fork cannot ship it by accident.
 import "server-only";
 import { hkdfSync } from "node:crypto";
-import { getAddress, isHex, parseEther, parseGwei, type Address, type Hex } from "viem";
+import { getAddress, isAddress, isHex, parseEther, parseGwei, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { z } from "zod";
 import { deployments } from "./chain/deployments.generated";
@@ -51,6 +51,22 @@ const envSchema = z.object({
    * characters, the same on every instance. Default: derived from RECEIVER_PRIVATE_KEY.
    */
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  /**
+   * The addresses that may sign in to /admin, comma-separated. Default: the receiver's own
+   * address (the publisher is the receiver).
+   */
+  PUBLISHER_ADDRESSES: z
+    .string()
+    .refine(
+      (list) => list.split(",").every((a) => isAddress(a.trim(), { strict: false })),
+      "PUBLISHER_ADDRESSES must be comma-separated 0x addresses, e.g. 0xAbc…,0xDef…",
+    )
+    .optional(),
+  /**
+   * The site's public origin (https://news.example), the domain sign-in messages must name.
+   * Required off the local chain; locally it defaults to the request's own host.
+   */
+  SITE_URL: z.url().optional(),
   /** Below this many ETH for gas, the receiver warns in its log. */
   GAS_BALANCE_WARNING_ETH: z.string().regex(/^\d+(\.\d+)?$/, "GAS_BALANCE_WARNING_ETH must be an amount of ether, e.g. 0.05").default("0.05"),
 });
@@ -79,6 +95,10 @@ export type ReceiverConfig = {
   };
   /** HMAC key of the tokens and sessions the server signs (lib/receiver/auth/signedToken.ts). */
   tokenKey: Uint8Array;
+  /** Who may sign in to /admin (checksummed). */
+  publishers: Address[];
+  /** The site's public origin, when configured; sign-in messages must name its host. */
+  siteUrl: URL | undefined;
 };
 
 function load(env: Record<string, string | undefined>): ReceiverConfig {
@@ -87,6 +107,7 @@ function load(env: Record<string, string | undefined>): ReceiverConfig {
   const e = parsed.data;
   const isLocal = e.CHAIN_ID === LOCAL_CHAIN_ID;
   if (!e.RECEIVER_PRIVATE_KEY && !isLocal) throw new Error("RECEIVER_PRIVATE_KEY is required off the local chain");
+  if (!e.SITE_URL && !isLocal) throw new Error("SITE_URL is required off the local chain: the site's public origin, e.g. https://news.example");
   const deployment = deployments[e.CHAIN_ID];
   const channelManager = e.CHANNEL_MANAGER_ADDRESS ?? deployment?.channelManager;
   const token = e.TOKEN_ADDRESS ?? deployment?.token;
@@ -94,11 +115,12 @@ function load(env: Record<string, string | undefined>): ReceiverConfig {
     throw new Error(`no deployment for chain ${e.CHAIN_ID}: run \`npm run deploy\` or set CHANNEL_MANAGER_ADDRESS and TOKEN_ADDRESS`);
   }
   const receiverKey = (e.RECEIVER_PRIVATE_KEY ?? DEV_RECEIVER_KEY) as Hex;
+  const receiver = privateKeyToAccount(receiverKey);
   const deployedAtBlock = deployment && getAddress(deployment.channelManager) === getAddress(channelManager) ? BigInt(deployment.deployedAtBlock) : 0n;
   return {
     rpcUrl: e.RPC_URL,
     chainId: e.CHAIN_ID,
-    receiver: privateKeyToAccount(receiverKey),
+    receiver,
     channelManager: getAddress(channelManager),
     token: getAddress(token),
     confirmations: e.CONFIRMATIONS ?? (isLocal ? 1 : 5),
@@ -123,6 +145,8 @@ function load(env: Record<string, string | undefined>): ReceiverConfig {
         ? Buffer.from(e.SESSION_SECRET, "utf8")
         : hkdfSync("sha256", Buffer.from(receiverKey.slice(2), "hex"), "tollgate", "token key v1", 32),
     ),
+    publishers: e.PUBLISHER_ADDRESSES ? e.PUBLISHER_ADDRESSES.split(",").map((a) => getAddress(a.trim())) : [receiver.address],
+    siteUrl: e.SITE_URL ? new URL(e.SITE_URL) : undefined,
   };
 }
 
