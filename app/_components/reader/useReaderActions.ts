@@ -1,6 +1,6 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address } from "viem";
 import { useAccount, type Connector } from "wagmi";
 import { tollgateTokenAbi } from "@/lib/chain/abis.generated";
