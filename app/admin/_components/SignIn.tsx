@@ -1,5 +1,4 @@
 "use client";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { createSiweMessage } from "viem/siwe";
 import { useAccount, useSignMessage } from "wagmi";
@@ -12,13 +11,12 @@ type Problem = { detail?: string; title?: string };
  * Sign-in with Ethereum for publishers: the server hands out a single-use nonce and the domain
  * and chain the message must name; the wallet signs the EIP-4361 message; the server checks it
  * and that the address is a publisher, and sets the session cookie (HTTP-only: this code never
- * sees it). Then the page renders again, signed in.
+ * sees it). Then the page loads again, signed in.
  */
 export function SignIn({ refused }: { refused?: string | undefined }) {
   const mounted = useMounted();
   const { address, isConnected } = useAccount();
   const { signMessageAsync } = useSignMessage();
-  const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(refused);
 
@@ -36,7 +34,8 @@ export function SignIn({ refused }: { refused?: string | undefined }) {
         setError(problem.detail ?? problem.title ?? `Sign-in failed (${response.status}).`);
         return;
       }
-      router.refresh();
+      // A full load, not router.refresh(): the 401 page is an error boundary that a refresh keeps showing.
+      window.location.reload();
     } catch (cause) {
       const e = cause as { name?: string; shortMessage?: string; message?: string };
       setError(e.name === "UserRejectedRequestError" ? "You declined in your wallet: nothing was signed." : (e.shortMessage ?? e.message ?? "Sign-in failed."));
