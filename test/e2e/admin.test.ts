@@ -129,14 +129,18 @@ describeInBrowser("publisher admin in Chromium", () => {
     // Withdraw from the channel and follow the transaction to its confirmation.
     await page.goto(`${site.url}/admin/channels`);
     await row.getByRole("button", { name: "Withdraw" }).click();
-    const progress = row.getByTestId("withdraw-progress").locator("li");
-    await progress.first().waitFor();
     // The node mines it at once; its confirmation then needs CONFIRMATIONS more blocks on top.
-    const status = (wanted: string) => row.locator(`[data-testid="withdraw-progress"] li[data-status="${wanted}"], [data-testid="withdraw-progress"] li[data-status="failed"]`).first();
-    await row.locator('[data-testid="withdraw-progress"] li[data-status="mined"], [data-testid="withdraw-progress"] li[data-status="confirmed"], [data-testid="withdraw-progress"] li[data-status="failed"]').first().waitFor();
+    // The progress the page polled, or once all is done and the page refreshed, the row's own status.
+    const shown = (...statuses: string[]) =>
+      row.locator(statuses.flatMap((st) => [`[data-testid="withdraw-progress"] li[data-status="${st}"]`, `[data-testid="withdrawal-status"][data-status="${st}"]`]).join(", ")).first();
+    const explain = async (error: Error) => {
+      const rows = await site.database.db.receiverTransaction.findMany({ select: { id: true, status: true, error: true, blockNumber: true } });
+      throw new Error(`${error.message}\ntransactions: ${JSON.stringify(rows, (_, v) => (typeof v === "bigint" ? v.toString() : v))}\nrow: ${await row.innerText()}`);
+    };
+    await shown("mined", "confirmed", "failed").waitFor().catch(explain);
     await site.mine(2);
-    await status("confirmed").waitFor();
-    assert.equal(await progress.first().getAttribute("data-status"), "confirmed", await progress.first().innerText());
+    await shown("confirmed", "failed").waitFor().catch(explain);
+    assert.equal(await shown("confirmed", "failed").getAttribute("data-status"), "confirmed", await row.innerText());
     await screenshot(page, "admin-withdrawn-desktop");
 
     // Every screen at both widths.

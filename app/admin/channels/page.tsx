@@ -95,11 +95,12 @@ export default async function AdminChannels({ searchParams }: Props) {
                 <td data-label="Opened">{when(c.openedAt)}</td>
                 <td data-label="Last payment">{when(c.lastPaidAt)}</td>
                 <td data-label="Actions">
-                  {c.state === "open" && c.received > c.withdrawn ? (
-                    <Withdraw channelId={c.id} label="Withdraw" />
-                  ) : c.withdrawal ? (
-                    <span className="field-hint">withdrawal {c.withdrawal.status}</span>
-                  ) : null}
+                  {c.withdrawal && (
+                    <span className="field-hint" data-testid="withdrawal-status" data-status={c.withdrawal.status}>
+                      withdrawal #{c.withdrawal.id} {c.withdrawal.status}
+                    </span>
+                  )}
+                  {c.state === "open" && c.received > c.withdrawn && <Withdraw channelId={c.id} label="Withdraw" />}
                 </td>
               </tr>
             ))}
