@@ -47,7 +47,7 @@ describeEachDatabase("admin store", (database) => {
       },
     });
   const purchase = (channelId: number, articleId: number, amount: bigint, createdAt = new Date()) =>
-    database().db.purchase.create({ data: { channelId, articleId, amount: toDbAmount(amount), balance: toDbAmount(amount), signature: signature(++next), createdAt } });
+    database().db.purchase.create({ data: { buyer: address(0x9000 + ++next), channelId, articleId, amount: toDbAmount(amount), balance: toDbAmount(amount), signature: signature(++next), createdAt } });
 
   it("adds views and paywall impressions per article and day across flushes, without writing on count()", async () => {
     const id = await article();
