@@ -97,7 +97,10 @@ describeInBrowser("publisher admin in Chromium", () => {
       await using reader = await openReader(browser, site, { account: READER });
       await reader.page.goto(site.articleUrl(article.slug));
       await connect(reader.page);
-      await openChannel(reader.page, { method: "permit" });
+      await openChannel(reader.page, { method: "permit" }).catch(async (error: Error) => {
+        await screenshot(reader.page, "admin-reader-failed-desktop");
+        throw error;
+      });
       await unlock(reader.page, article.body);
     }
 
