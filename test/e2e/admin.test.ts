@@ -84,6 +84,7 @@ describeInBrowser("publisher admin in Chromium", () => {
     await page.getByLabel("Price").fill(article.price);
     await page.getByTestId("save-article").click();
     await page.getByTestId("created").waitFor();
+    assert.equal(await page.getByTestId("preview").locator("[data-testid=article-body] p").count(), 2, "the saved text keeps its two paragraphs");
     assert.equal(await page.getByTestId("article-state").innerText(), "Draft");
     assert.equal((await fetch(site.articleUrl(article.slug))).status, 404, "a draft does not exist for readers");
     await page.getByTestId("toggle-publish").click();
@@ -96,7 +97,10 @@ describeInBrowser("publisher admin in Chromium", () => {
       await using reader = await openReader(browser, site, { account: READER });
       await reader.page.goto(site.articleUrl(article.slug));
       await connect(reader.page);
-      await openChannel(reader.page, { method: "permit" });
+      await openChannel(reader.page, { method: "permit" }).catch(async (error: Error) => {
+        await screenshot(reader.page, "admin-reader-failed-desktop");
+        throw error;
+      });
       await unlock(reader.page, article.body);
     }
 

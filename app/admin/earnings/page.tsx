@@ -42,7 +42,11 @@ export default async function AdminEarnings({ searchParams }: Props) {
             </thead>
             <tbody>
               {data.periods.map((p) => (
-                <tr key={p.period}><td>{p.period}</td><td>{p.purchases}</td><td><Price amount={p.revenue} unit={tokenUnit} free="0" /></td></tr>
+                <tr key={p.period}>
+                  <td data-label={bucket === "day" ? "Day" : "Week of"}>{p.period}</td>
+                  <td data-label="Purchases">{p.purchases}</td>
+                  <td data-label="Revenue"><Price amount={p.revenue} unit={tokenUnit} free="0" /></td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -65,12 +69,12 @@ export default async function AdminEarnings({ searchParams }: Props) {
             <tbody>
               {data.articles.map((a) => (
                 <tr key={a.id} data-slug={a.slug}>
-                  <td>{a.title}{a.archived ? " (archived)" : ""}</td>
-                  <td data-testid="views">{a.views}</td>
-                  <td data-testid="paywalls">{a.paywalls}</td>
-                  <td data-testid="purchases">{a.purchases}</td>
-                  <td>{percent(a.conversion)}</td>
-                  <td><Price amount={a.revenue} unit={tokenUnit} free="0" /></td>
+                  <td data-label="Article">{a.title}{a.archived ? " (archived)" : ""}</td>
+                  <td data-label="Page views" data-testid="views">{a.views}</td>
+                  <td data-label="Paywall shown" data-testid="paywalls">{a.paywalls}</td>
+                  <td data-label="Purchases" data-testid="purchases">{a.purchases}</td>
+                  <td data-label="Conversion">{percent(a.conversion)}</td>
+                  <td data-label="Revenue"><Price amount={a.revenue} unit={tokenUnit} free="0" /></td>
                 </tr>
               ))}
             </tbody>

@@ -30,7 +30,9 @@ export type ArticleFormResult = { ok: true; id: number } | { ok: false; fieldErr
 /** The price as the form shows it: tokens, exact. */
 export const priceInTokens = (article: Pick<Article, "price">) => formatAmount(fromDbAmount(article.price), tokenUnit.decimals);
 
-function parseArticle(raw: Record<string, unknown>): { ok: true; data: Omit<ArticleInput, "price"> & { price: bigint } } | (ArticleFormResult & { ok: false }) {
+function parseArticle(input: Record<string, unknown>): { ok: true; data: Omit<ArticleInput, "price"> & { price: bigint } } | (ArticleFormResult & { ok: false }) {
+  // A form posts a textarea's line breaks as CRLF; the reader page splits paragraphs on "\n\n".
+  const raw = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v]));
   const parsed = articleInput.safeParse(raw);
   const fieldErrors: Partial<Record<ArticleField, string>> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as ArticleField] ??= issue.message;

@@ -23,7 +23,11 @@ export async function earnings(receiver: Receiver, { bucket, since }: { bucket: 
   const { db, config } = receiver;
   const channel = { chainId: config.chainId, contract: toDbAddress(config.channelManager), receiver: toDbAddress(config.receiver.address) };
   const [purchases, articles, stats] = await Promise.all([
-    db.purchase.findMany({ where: { channel, ...(since ? { createdAt: { gte: since } } : {}) }, select: { articleId: true, amount: true, createdAt: true } }),
+    // This deployment's channel purchases, and those paid another way (x402: no channel).
+    db.purchase.findMany({
+      where: { OR: [{ channel }, { channelId: null }], ...(since ? { createdAt: { gte: since } } : {}) },
+      select: { articleId: true, amount: true, createdAt: true },
+    }),
     db.article.findMany({ select: { id: true, slug: true, title: true, archivedAt: true } }),
     db.articleDailyStats.findMany({ where: since ? { day: { gte: since } } : {}, select: { articleId: true, views: true, paywalls: true } }),
   ]);
