@@ -19,8 +19,9 @@ export type {
   Purchase,
   ReceiverTransaction,
   TransactionBroadcast,
+  X402Payment,
 } from '../../prisma/generated/sqlite/client'
-export { ChainEventKind, ChannelStatus, TransactionKind, TransactionStatus } from '../../prisma/generated/sqlite/enums'
+export { ChainEventKind, ChannelStatus, TransactionKind, TransactionStatus, X402PaymentStatus } from '../../prisma/generated/sqlite/enums'
 
 type ModelName =
   | 'article'
@@ -34,6 +35,7 @@ type ModelName =
   | 'receiverTransaction'
   | 'transactionBroadcast'
   | 'signInNonce'
+  | 'x402Payment'
 
 // A model delegate without its symbol-keyed type metadata (provider-specific) and without
 // aggregate/groupBy: amounts are strings, so `_sum`/`_avg` mean nothing here anyway; use
