@@ -7,6 +7,7 @@ import { toProblemResponse } from "./lib/protocol/problemResponse";
 import { clearPaymentCookies } from "./lib/protocol/payment";
 import { encodePaymentRequest } from "./lib/protocol/paymentRequest";
 import { encodeReceiptHeaders } from "./lib/protocol/receipt";
+import { encodeX402PaymentRequired, encodeX402PaymentResponse } from "./lib/protocol/x402";
 import { articleSlugFromPath } from "./lib/receiver/articlePath";
 import { gate } from "./lib/receiver/gate";
 import { getReceiver } from "./lib/receiver/getReceiver";
@@ -42,7 +43,12 @@ async function gateProxy(request: NextRequest) {
 
   let decision;
   try {
-    decision = await gate(getReceiver(), { method: request.method, pathname: request.nextUrl.pathname, headers: request.headers });
+    decision = await gate(getReceiver(), {
+      method: request.method,
+      pathname: request.nextUrl.pathname,
+      headers: request.headers,
+      origin: request.nextUrl.origin,
+    });
   } catch (error) {
     console.error("gate failed", error);
     return toProblemResponse(error);
@@ -58,12 +64,18 @@ async function gateProxy(request: NextRequest) {
         : NextResponse.next({ request: { headers: forwarded } });
     case "refused": {
       const { error, terms } = decision;
-      if (wantsJson(request)) return toProblemResponse(error, { terms });
+      // Every 402 also makes the offer in x402's terms, for x402 clients (programs or browsers).
+      const x402 = error.status === 402 ? encodeX402PaymentRequired(decision.x402) : {};
+      if (wantsJson(request)) {
+        const response = toProblemResponse(error, { terms });
+        for (const [name, value] of Object.entries(x402)) response.headers.set(name, value);
+        return response;
+      }
       // A browser gets the article page (teaser and paywall) with the refusal's status and
       // headers, never a bare JSON body its reader cannot act on. A 402 carries the terms. A
       // proof the site can never accept (malformed, or on a channel that is closing) would be
       // sent again with every page load, so its cookies are cleared: the page starts afresh.
-      const headers = new Headers(error.status === 402 ? encodePaymentRequest(terms, error).headers : error.headers);
+      const headers = new Headers(error.status === 402 ? { ...encodePaymentRequest(terms, error).headers, ...x402 } : error.headers);
       headers.set("Cache-Control", "no-store");
       if (error.status === 400 || error.status === 409) {
         const secure = request.nextUrl.protocol === "https:";
@@ -72,9 +84,15 @@ async function gateProxy(request: NextRequest) {
       return NextResponse.next({ status: error.status, headers, request: { headers: forwarded } });
     }
     case "free":
-    case "paid": {
+    case "paid":
+    case "x402-paid": {
       const { article } = decision;
-      const receipt = decision.type === "paid" ? encodeReceiptHeaders(decision.acceptance.receipt) : {};
+      const receipt =
+        decision.type === "paid"
+          ? encodeReceiptHeaders(decision.acceptance.receipt)
+          : decision.type === "x402-paid" && decision.acceptance.settlement
+            ? { ...encodeX402PaymentResponse(decision.acceptance.settlement), "Cache-Control": "no-store" }
+            : {};
       if (wantsJson(request)) {
         const { slug, title, body } = article;
         return Response.json({ slug, title, body, price: fromDbAmount(article.price).toString() }, { headers: receipt });

@@ -2,16 +2,28 @@ import "server-only";
 import { isChainUnreachable } from "../chain/isChainUnreachable";
 import type { Article } from "../db/Db";
 import { fromDbAmount } from "../db/amount";
-import { PaymentRequiredError, ServiceUnavailableError, isTollgateError, type TollgateError } from "../protocol/errors";
+import type { PaymentRequired } from "@x402/core/types";
+import {
+  MalformedPaymentError,
+  PaymentRequiredError,
+  ServiceUnavailableError,
+  X402PaymentInvalidError,
+  isTollgateError,
+  type TollgateError,
+} from "../protocol/errors";
 import { decodePayment } from "../protocol/payment";
-import type { HeadersLike } from "../protocol/headers";
+import { X402Header, type HeadersLike } from "../protocol/headers";
 import type { PaymentTerms } from "../protocol/paymentRequest";
+import { decodeX402Payment, x402PaymentRequired, x402Requirements } from "../protocol/x402";
 import { acceptPayment, type Acceptance } from "./acceptPayment";
 import { findPublishedArticle, isFree } from "./articles";
 import { articleSlugFromPath } from "./articlePath";
 import type { Receiver } from "./context";
+import { acceptX402Payment, type X402Acceptance } from "./x402/acceptX402Payment";
+import { tokenDomain } from "./x402/tokenDomain";
 
-export type GateRequest = { method: string; pathname: string; headers: HeadersLike };
+/** `origin` is the request's, for the URL an x402 offer names (SITE_URL, when set, wins). */
+export type GateRequest = { method: string; pathname: string; headers: HeadersLike; origin?: string };
 
 /** The gate's verdict; proxy.ts turns it into a response. */
 export type GateDecision =
@@ -19,7 +31,9 @@ export type GateDecision =
   | { type: "not-found" }
   | { type: "free"; article: Article }
   | { type: "paid"; article: Article; acceptance: Acceptance }
-  | { type: "refused"; article: Article; error: TollgateError; terms: PaymentTerms };
+  | { type: "x402-paid"; article: Article; acceptance: X402Acceptance }
+  /** `x402`: the same offer in x402's terms, for the `PAYMENT-REQUIRED` header of a 402. */
+  | { type: "refused"; article: Article; error: TollgateError; terms: PaymentTerms; x402: PaymentRequired };
 
 export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms {
   const { config } = receiver;
@@ -35,8 +49,9 @@ export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms
 
 /**
  * Decides a request for an article: free articles pass, priced ones need a balance proof that
- * the receiver accepts (stored before anything is served). Only GET may spend: a HEAD, or any
- * other method, is answered as if the proof bought nothing new.
+ * the receiver accepts (stored before anything is served), or an x402 payment that settled
+ * (`PAYMENT-SIGNATURE`, lib/receiver/x402). Only GET may spend: a HEAD, or any other method, is
+ * answered as if the payment bought nothing new.
  */
 export async function gate(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
   const slug = articleSlugFromPath(request.pathname);
@@ -46,15 +61,29 @@ export async function gate(receiver: Receiver, request: GateRequest): Promise<Ga
   if (isFree(article)) return { type: "free", article };
 
   const terms = paymentTerms(receiver, article);
+  const offer = x402Requirements(terms, await unavailableOnOutage(() => tokenDomain(receiver)));
+  const resource = { url: new URL(request.pathname, receiver.config.siteUrl ?? request.origin ?? "http://localhost").href, description: article.title };
   try {
+    const x402 = decodeX402Payment(request.headers);
     const decoded = decodePayment(request.headers);
+    if (x402.type === "x402") {
+      // Cookies are a browser's channel payment, sent whatever the page does: ignored here.
+      if (decoded.type === "payment" && decoded.source === "headers") {
+        throw new MalformedPaymentError({ field: `${X402Header.paymentSignature} header`, reason: "came with a channel payment (RDN-* headers): send one payment, not two" });
+      }
+      const acceptance = await unavailableOnOutage(() => acceptX402Payment(receiver, article, x402.payment, offer, { mayCharge: request.method === "GET" }));
+      return { type: "x402-paid", article, acceptance };
+    }
     if (decoded.type === "none") throw new PaymentRequiredError({ price: terms.price });
     const acceptance = await unavailableOnOutage(() =>
       acceptPayment(receiver, article, decoded.payment, { mayCharge: request.method === "GET" }),
     );
     return { type: "paid", article, acceptance };
   } catch (error) {
-    if (isTollgateError(error)) return { type: "refused", article, error, terms };
+    if (isTollgateError(error)) {
+      const reason = error instanceof X402PaymentInvalidError ? error.reason : undefined;
+      return { type: "refused", article, error, terms, x402: x402PaymentRequired(offer, resource, reason) };
+    }
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import { parseDatabaseUrl } from "../db/databaseUrl";
 import { getReceiver } from "./getReceiver";
 import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess } from "./leader/lease";
 import { SQLITE_INSTANCE_LEASE } from "./leader/leaseNames";
+import { setLocalWatcher } from "./watcher/localWatcher";
 import { startWatcher } from "./watcher/startWatcher";
 
 /**
@@ -40,7 +41,8 @@ export async function startInServer(): Promise<void> {
 
   if (receiver.config.watcher.enabled) {
     const watcher = startWatcher(receiver, { holder });
-    cleanups.push(() => watcher.stop());
+    setLocalWatcher(watcher);
+    cleanups.push(() => (setLocalWatcher(undefined), watcher.stop()));
   } else console.log("watcher: off in this instance (WATCHER=off)");
 
   // Give the leases up on a clean stop, so another instance need not wait for them to expire.
