@@ -47,7 +47,8 @@ async function gateProxy(request: NextRequest) {
       method: request.method,
       pathname: request.nextUrl.pathname,
       headers: request.headers,
-      origin: request.nextUrl.origin,
+      // The Host the client asked (Next.js's nextUrl names its own listening host instead).
+      origin: `${request.nextUrl.protocol}//${request.headers.get("host") ?? request.nextUrl.host}`,
     });
   } catch (error) {
     console.error("gate failed", error);
