@@ -164,7 +164,7 @@ export function createFakeSite(ledger: FakeLedger, options: { prices?: Record<st
       const response = toProblemResponse(error, { terms: terms(price) });
       return tamper ? tamper(response) : response;
     };
-    if (!proof.valid) return refuse(new InvalidBalanceProofError({ channel: id, stored: storedProof, signer: proof.signer }));
+    if (!proof.valid) return refuse(new InvalidBalanceProofError({ channel: id, signer: proof.signer }));
     const storedProofNow = () => ({ balance: channel.balance, balanceSignature: channel.balanceSignature });
     const ok = (cost: bigint) =>
       new Response(JSON.stringify({ slug, title: slug, body: `paid ${slug}`, price: price.toString() }), {
