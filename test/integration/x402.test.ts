@@ -15,9 +15,10 @@ import type { LocalAccount } from "viem/accounts";
 import { transferWithAuthorizationTypedData } from "../../lib/chain/eip3009";
 import { X402Header } from "../../lib/protocol/headers";
 import { devAccount, fundReaders } from "../../scripts/lib/localChain";
+import { waitFor } from "../../scripts/lib/processes";
 import { describeEachDatabase } from "../db/databases";
 import { secretOf, seedArticles } from "../helpers/articles";
-import { tokenBalance } from "../helpers/chain";
+import { rpc, tokenBalance } from "../helpers/chain";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
 import { RECEIVER } from "../helpers/reader";
 
@@ -48,42 +49,47 @@ function payingFetch(account: LocalAccount) {
   return { fetch: wrapFetchWithPayment(recording, x402ClientOf(account)), sent };
 }
 
+/** Accounts with tokens, one per test so that balances are each test's own. */
+let nextAccount = 4;
+async function buyer(): Promise<LocalAccount> {
+  const index = nextAccount++;
+  await fundReaders(chain.url, chain.deployment, [index], parseEther("1"));
+  return devAccount(index);
+}
+const balances = async (account: LocalAccount) => ({ buyer: await tokenBalance(chain, account.address), receiver: await tokenBalance(chain, RECEIVER) });
+
+/** The site's x402 offer for `slug`, as its 402 makes it. */
+async function offerOf(site: TestSite, slug: string): Promise<PaymentRequired> {
+  const response = await fetch(`${site.url}/articles/${slug}`, { headers: json });
+  assert.equal(response.status, 402);
+  return decodePaymentRequiredHeader(response.headers.get(X402Header.paymentRequired)!);
+}
+
+/** A payment x402's client signs for `offer` after `change` altered it (the offer the site made is not touched). */
+async function payloadFor(account: LocalAccount, offer: PaymentRequired, change: (o: PaymentRequired["accepts"][0]) => void = () => {}) {
+  const altered = structuredClone(offer);
+  change(altered.accepts[0]!);
+  // No spend controls: these payments are wrong on purpose, and the site must refuse them.
+  return x402ClientOf(account).setSpendControls(false).createPaymentPayload(altered);
+}
+
+const sendTo = (site: TestSite, slug: string, payload: PaymentPayload | string, init: RequestInit = {}) =>
+  fetch(`${site.url}/articles/${slug}`, {
+    ...init,
+    headers: { ...json, [X402Header.paymentSignature]: typeof payload === "string" ? payload : encodePaymentSignatureHeader(payload) },
+  });
+
+async function assertRefused(response: Response, status: number, type: string) {
+  const body = await response.text();
+  assert.equal(response.status, status, body);
+  assert.equal(JSON.parse(body).type, `urn:tollgate:problem:${type}`, body);
+  assert.ok(!body.includes("PAID-BODY-OF"), "no paid content in a refusal");
+}
+
 describeEachDatabase("x402: an agent buys an article with x402's own client", (database) => {
   let site: TestSite;
-  /** Accounts with tokens, one per test so that balances are each test's own. */
-  let next = 4;
-  const buyer = async () => {
-    const index = next++;
-    await fundReaders(chain.url, chain.deployment, [index], parseEther("1"));
-    return devAccount(index);
-  };
   const url = (slug: string) => `${site.url}/articles/${slug}`;
-  const balances = async (account: LocalAccount) => ({ buyer: await tokenBalance(chain, account.address), receiver: await tokenBalance(chain, RECEIVER) });
-
-  /** The site's x402 offer for `slug`, as its 402 makes it. */
-  async function offerOf(slug: string): Promise<PaymentRequired> {
-    const response = await fetch(url(slug), { headers: json });
-    assert.equal(response.status, 402);
-    return decodePaymentRequiredHeader(response.headers.get(X402Header.paymentRequired)!);
-  }
-
-  /** A payment x402's client signs for `offer` after `change` altered it (the offer the site made is not touched). */
-  async function payloadFor(account: LocalAccount, offer: PaymentRequired, change: (o: PaymentRequired["accepts"][0]) => void = () => {}) {
-    const altered = structuredClone(offer);
-    change(altered.accepts[0]!);
-    // No spend controls: these payments are wrong on purpose, and the site must refuse them.
-    return x402ClientOf(account).setSpendControls(false).createPaymentPayload(altered);
-  }
-
-  const send = (slug: string, payload: PaymentPayload | string, init: RequestInit = {}) =>
-    fetch(url(slug), { ...init, headers: { ...json, [X402Header.paymentSignature]: typeof payload === "string" ? payload : encodePaymentSignatureHeader(payload) } });
-
-  async function assertRefused(response: Response, status: number, type: string) {
-    const body = await response.text();
-    assert.equal(response.status, status, body);
-    assert.equal(JSON.parse(body).type, `urn:tollgate:problem:${type}`, body);
-    assert.ok(!body.includes("PAID-BODY-OF"), "no paid content in a refusal");
-  }
+  const send = (slug: string, payload: PaymentPayload | string, init: RequestInit = {}) => sendTo(site, slug, payload, init);
 
   before(async () => {
     await seedArticles(database().db, ["buy", "replay", "terms", "window", "twice", "malformed", "head"].map((slug) => ({ slug, price: PRICE })));
@@ -92,7 +98,7 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
   after(() => site?.stop());
 
   it("answers 402 with PAYMENT-REQUIRED beside the RDN-* terms, for programs and browsers", async () => {
-    const { accepts, x402Version, resource } = await offerOf("buy");
+    const { accepts, x402Version, resource } = await offerOf(site, "buy");
     assert.equal(x402Version, 2);
     assert.equal(resource.url, url("buy"));
     assert.deepEqual(accepts, [
@@ -166,7 +172,7 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
   it("refuses an authorization for another amount, token, payee or chain (402), moving nothing", async () => {
     const account = await buyer();
     const start = await balances(account);
-    const offer = await offerOf("terms");
+    const offer = await offerOf(site, "terms");
     const other = devAccount(9).address;
     const cases: [string, (o: PaymentRequired["accepts"][0]) => void][] = [
       ["amount", (o) => (o.amount = (PRICE - 1n).toString())],
@@ -192,7 +198,7 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
   it("refuses an expired authorization and one not yet valid (402), moving nothing", async () => {
     const account = await buyer();
     const start = await balances(account);
-    const offer = await offerOf("window");
+    const offer = await offerOf(site, "window");
     const now = BigInt(Math.floor(Date.now() / 1000));
     const signed = async (validAfter: bigint, validBefore: bigint): Promise<PaymentPayload> => {
       const authorization = { from: account.address, to: RECEIVER, value: PRICE, validAfter, validBefore, nonce: toHex(crypto.getRandomValues(new Uint8Array(32))) };
@@ -213,7 +219,7 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
   it("takes the same authorization sent twice at once once: one 200, one 409, one transfer", async () => {
     const account = await buyer();
     const start = await balances(account);
-    const payload = await payloadFor(account, await offerOf("twice"));
+    const payload = await payloadFor(account, await offerOf(site, "twice"));
     const answers = await Promise.all([send("twice", payload), send("twice", payload)]);
     const statuses = answers.map((a) => a.status).sort();
     assert.deepEqual(statuses, [200, 409], JSON.stringify(await Promise.all(answers.map((a) => a.text()))));
@@ -224,7 +230,7 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
   it("answers a malformed PAYMENT-SIGNATURE with 400, and a HEAD with a valid one charges nothing", async () => {
     const account = await buyer();
     const start = await balances(account);
-    const valid = await payloadFor(account, await offerOf("malformed"));
+    const valid = await payloadFor(account, await offerOf(site, "malformed"));
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64");
     for (const header of [
       "not base64!",
@@ -239,5 +245,52 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
     assert.equal(head.status, 402);
     assert.deepEqual(await balances(account), start);
     assert.equal(await database().db.x402Payment.count({ where: { payer: account.address.toLowerCase() } }), 0);
+  });
+});
+
+describeEachDatabase("x402: served only after the site's confirmations", (database) => {
+  let site: TestSite;
+  before(async () => {
+    await seedArticles(database().db, [{ slug: "deep", price: PRICE }]);
+    site = await startSite({ databaseUrl: database().url, chain, env: { CONFIRMATIONS: "2" } });
+  });
+  after(async () => {
+    await rpc(chain, "evm_setAutomine", [true]);
+    await site?.stop();
+  });
+
+  it("holds the answer until the transfer is 2 blocks deep, and takes no second authorization meanwhile", async () => {
+    const { db } = database();
+    const account = await buyer();
+    const start = await balances(account);
+    const offer = await offerOf(site, "deep");
+    const [first, second] = [await payloadFor(account, offer), await payloadFor(account, offer)];
+    // Blocks come only when this test mines them.
+    await rpc(chain, "evm_setAutomine", [false]);
+    let answered = false;
+    const answer = sendTo(site, "deep", first).then((response) => ((answered = true), response));
+    const transfer = () => db.receiverTransaction.findFirst({ where: { kind: "x402Transfer", x402Payment: { payer: account.address.toLowerCase() } } });
+    await waitFor("the transfer to be sent", async () => (await transfer())?.status === "sent");
+
+    // A second authorization of the same buyer for the same article while the first settles.
+    const meanwhile = await sendTo(site, "deep", second);
+    assert.equal(meanwhile.headers.get("Retry-After"), "2");
+    await assertRefused(meanwhile, 409, "x402-payment-pending");
+
+    await rpc(chain, "evm_mine");
+    await waitFor("the transfer to be seen mined", async () => (await transfer())?.status === "mined");
+    assert.equal(answered, false, "answered before the transfer was 2 blocks deep");
+    await rpc(chain, "evm_mine");
+    const paid = await answer;
+    assert.equal(paid.status, 200, await paid.clone().text());
+    assert.ok((await paid.text()).includes(secretOf("deep")));
+    assert.equal((await transfer())?.status, "confirmed");
+
+    // Now the second authorization reads for free: the buyer owns the article.
+    await rpc(chain, "evm_setAutomine", [true]);
+    const free = await sendTo(site, "deep", second);
+    assert.equal(free.status, 200);
+    assert.equal(free.headers.get(X402Header.paymentResponse), null);
+    assert.deepEqual(await balances(account), { buyer: start.buyer - PRICE, receiver: start.receiver + PRICE });
   });
 });
