@@ -10,9 +10,10 @@ import { x402Client, wrapFetchWithPayment, decodePaymentResponseHeader } from "@
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
-import { parseEther, toHex } from "viem";
+import { parseEther, parseGwei, toHex, type Hex } from "viem";
 import type { LocalAccount } from "viem/accounts";
-import { transferWithAuthorizationTypedData } from "../../lib/chain/eip3009";
+import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
+import { cancelAuthorizationTypedData, transferWithAuthorizationTypedData } from "../../lib/chain/eip3009";
 import { X402Header } from "../../lib/protocol/headers";
 import { devAccount, fundReaders } from "../../scripts/lib/localChain";
 import { waitFor } from "../../scripts/lib/processes";
@@ -20,7 +21,7 @@ import { describeEachDatabase } from "../db/databases";
 import { secretOf, seedArticles } from "../helpers/articles";
 import { rpc, tokenBalance } from "../helpers/chain";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
-import { RECEIVER } from "../helpers/reader";
+import { chainClients, RECEIVER } from "../helpers/reader";
 
 const PRICE = parseEther("0.01");
 const json = { accept: "application/json" };
@@ -251,7 +252,7 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
 describeEachDatabase("x402: served only after the site's confirmations", (database) => {
   let site: TestSite;
   before(async () => {
-    await seedArticles(database().db, [{ slug: "deep", price: PRICE }]);
+    await seedArticles(database().db, [{ slug: "deep", price: PRICE }, { slug: "front-run", price: PRICE }]);
     site = await startSite({ databaseUrl: database().url, chain, env: { CONFIRMATIONS: "2" } });
   });
   after(async () => {
@@ -292,5 +293,38 @@ describeEachDatabase("x402: served only after the site's confirmations", (databa
     assert.equal(free.status, 200);
     assert.equal(free.headers.get(X402Header.paymentResponse), null);
     assert.deepEqual(await balances(account), { buyer: start.buyer - PRICE, receiver: start.receiver + PRICE });
+  });
+
+  it("serves nothing and charges nothing when the payer front-runs its transfer with a cancellation", async () => {
+    const { db } = database();
+    const account = await buyer();
+    const start = await balances(account);
+    const payload = await payloadFor(account, await offerOf(site, "front-run"));
+    const { nonce } = (payload.payload as { authorization: { nonce: Hex } }).authorization;
+    await rpc(chain, "evm_setAutomine", [false]);
+    const answer = sendTo(site, "front-run", payload);
+    const transfer = () => db.receiverTransaction.findFirst({ where: { kind: "x402Transfer", x402Payment: { payer: account.address.toLowerCase() } } });
+    await waitFor("the transfer to be sent", async () => (await transfer())?.status === "sent");
+    // The payer cancels the authorization with a higher tip: mined first, in the same block.
+    const domain = { name: "Tollgate Token", version: "1", chainId: chain.deployment.chainId, verifyingContract: chain.deployment.token };
+    const signature = await account.signTypedData(cancelAuthorizationTypedData(domain, { authorizer: account.address, nonce }));
+    const { wallet } = chainClients(chain, account);
+    await wallet.writeContract({
+      address: chain.deployment.token,
+      abi: tollgateTokenAbi,
+      functionName: "cancelAuthorization",
+      args: [account.address, nonce, signature],
+      maxPriorityFeePerGas: parseGwei("100"),
+      maxFeePerGas: parseGwei("200"),
+      gas: 100_000n,
+    });
+    await rpc(chain, "evm_mine");
+    await rpc(chain, "evm_setAutomine", [true]);
+    const refused = await answer;
+    await assertRefused(refused, 402, "x402-payment-invalid");
+    assert.equal((await transfer())?.status, "failed");
+    assert.equal((await db.x402Payment.findFirstOrThrow({ where: { payer: account.address.toLowerCase() } })).status, "failed");
+    assert.equal(await db.purchase.count({ where: { buyer: account.address.toLowerCase() } }), 0);
+    assert.deepEqual(await balances(account), start);
   });
 });
