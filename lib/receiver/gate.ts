@@ -2,7 +2,7 @@ import "server-only";
 import { isChainUnreachable } from "../chain/isChainUnreachable";
 import type { Article } from "../db/Db";
 import { fromDbAmount } from "../db/amount";
-import type { PaymentRequired } from "@x402/core/types";
+import type { PaymentRequired, SettleResponse } from "@x402/core/types";
 import {
   MalformedPaymentError,
   PaymentRequiredError,
@@ -11,15 +11,20 @@ import {
   isTollgateError,
   type TollgateError,
 } from "../protocol/errors";
+import type { Address } from "viem";
+import { decodeAccessRequest } from "../protocol/accessRequest";
 import { decodePayment } from "../protocol/payment";
+import type { Receipt } from "../protocol/receipt";
 import { X402Header, type HeadersLike } from "../protocol/headers";
 import type { PaymentTerms } from "../protocol/paymentRequest";
 import { decodeX402Payment, x402PaymentRequired, x402Requirements } from "../protocol/x402";
-import { acceptPayment, type Acceptance } from "./acceptPayment";
+import { acceptPayment } from "./acceptPayment";
+import { issueAccessToken, readAccessToken, verifyAccessRequestFor } from "./access";
+import { hasBought } from "./entitlements";
 import { findPublishedArticle, isFree } from "./articles";
 import { articleSlugFromPath } from "./articlePath";
 import type { Receiver } from "./context";
-import { acceptX402Payment, type X402Acceptance } from "./x402/acceptX402Payment";
+import { acceptX402Payment } from "./x402/acceptX402Payment";
 import { tokenDomain } from "./x402/tokenDomain";
 
 /** `origin` is the request's, for the URL an x402 offer names (SITE_URL, when set, wins). */
@@ -30,8 +35,20 @@ export type GateDecision =
   | { type: "pass" }
   | { type: "not-found" }
   | { type: "free"; article: Article }
-  | { type: "paid"; article: Article; acceptance: Acceptance }
-  | { type: "x402-paid"; article: Article; acceptance: X402Acceptance }
+  /**
+   * The request may read the article: it paid now (`receipt` says what was charged), or its
+   * buyer bought it before. `accessToken` is a fresh token to hand back (the request proved
+   * its buyer by a payment or a signed access request), absent when it came with a valid one.
+   * `settlement` is the x402 settlement that paid now, for `PAYMENT-RESPONSE`.
+   */
+  | {
+      type: "paid";
+      article: Article;
+      buyer: Address;
+      receipt: Receipt | undefined;
+      accessToken: string | undefined;
+      settlement?: SettleResponse | undefined;
+    }
   /** `x402`: the same offer in x402's terms, for the `PAYMENT-REQUIRED` header of a 402. */
   | { type: "refused"; article: Article; error: TollgateError; terms: PaymentTerms; x402: PaymentRequired };
 
@@ -48,10 +65,11 @@ export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms
 }
 
 /**
- * Decides a request for an article: free articles pass, priced ones need a balance proof that
- * the receiver accepts (stored before anything is served), or an x402 payment that settled
- * (`PAYMENT-SIGNATURE`, lib/receiver/x402). Only GET may spend: a HEAD, or any other method, is
- * answered as if the payment bought nothing new.
+ * Decides a request for an article: free articles pass; priced ones are served to their buyer
+ * (an access token or a signed access request naming an address that bought the article), or
+ * for a balance proof that the receiver accepts (stored before anything is served), or for an
+ * x402 payment that settled (`PAYMENT-SIGNATURE`, lib/receiver/x402). Only GET may spend: a
+ * HEAD, or any other method, is answered as if the payment bought nothing new.
  */
 export async function gate(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
   const slug = articleSlugFromPath(request.pathname);
@@ -64,6 +82,18 @@ export async function gate(receiver: Receiver, request: GateRequest): Promise<Ga
   const offer = x402Requirements(terms, await unavailableOnOutage(() => tokenDomain(receiver)));
   const resource = { url: new URL(request.pathname, receiver.config.siteUrl ?? request.origin ?? "http://localhost").href, description: article.title };
   try {
+    // The re-read path: one HMAC check and one indexed query, no channel, no chain, no recovery.
+    const holder = await readAccessToken(receiver, request.headers);
+    if (holder && (await hasBought(receiver.db, holder, article.id))) {
+      return { type: "paid", article, buyer: holder, receipt: undefined, accessToken: undefined };
+    }
+    // No token (a paid answer was lost, a new client): a signed access request proves the buyer.
+    const access = decodeAccessRequest(request.headers);
+    const requester = access ? await verifyAccessRequestFor(receiver, access, request.pathname) : undefined;
+    if (requester && (await hasBought(receiver.db, requester, article.id))) {
+      return { type: "paid", article, buyer: requester, receipt: undefined, accessToken: await issueAccessToken(receiver, requester) };
+    }
+
     const x402 = decodeX402Payment(request.headers);
     const decoded = decodePayment(request.headers);
     if (x402.type === "x402") {
@@ -71,14 +101,15 @@ export async function gate(receiver: Receiver, request: GateRequest): Promise<Ga
       if (decoded.type === "payment" && decoded.source === "headers") {
         throw new MalformedPaymentError({ field: `${X402Header.paymentSignature} header`, reason: "came with a channel payment (RDN-* headers): send one payment, not two" });
       }
-      const acceptance = await unavailableOnOutage(() => acceptX402Payment(receiver, article, x402.payment, offer, { mayCharge: request.method === "GET" }));
-      return { type: "x402-paid", article, acceptance };
+      const { buyer, settlement } = await unavailableOnOutage(() => acceptX402Payment(receiver, article, x402.payment, offer, { mayCharge: request.method === "GET" }));
+      // The buyer proved itself with a fresh signature: the same token as a channel buyer's.
+      return { type: "paid", article, buyer, receipt: undefined, accessToken: await issueAccessToken(receiver, buyer), settlement };
     }
     if (decoded.type === "none") throw new PaymentRequiredError({ price: terms.price });
     const acceptance = await unavailableOnOutage(() =>
-      acceptPayment(receiver, article, decoded.payment, { mayCharge: request.method === "GET" }),
+      acceptPayment(receiver, article, decoded.payment, { mayCharge: request.method === "GET", provenBuyer: requester ?? holder ?? undefined }),
     );
-    return { type: "paid", article, acceptance };
+    return { type: "paid", article, buyer: acceptance.buyer, receipt: acceptance.receipt, accessToken: await issueAccessToken(receiver, acceptance.buyer) };
   } catch (error) {
     if (isTollgateError(error)) {
       const reason = error instanceof X402PaymentInvalidError ? error.reason : undefined;

@@ -14,7 +14,7 @@ import { parseEther, parseGwei, toHex, type Hex } from "viem";
 import type { LocalAccount } from "viem/accounts";
 import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { cancelAuthorizationTypedData, transferWithAuthorizationTypedData } from "../../lib/chain/eip3009";
-import { X402Header } from "../../lib/protocol/headers";
+import { TollgateHeader, X402Header } from "../../lib/protocol/headers";
 import { devAccount, fundReaders } from "../../scripts/lib/localChain";
 import { waitFor } from "../../scripts/lib/processes";
 import { describeEachDatabase } from "../db/databases";
@@ -147,6 +147,14 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
     assert.equal(row.transaction?.kind, "x402Transfer");
     assert.equal(row.transaction?.status, "confirmed");
     assert.equal(row.transaction?.hash, settlement.transaction);
+
+    // The paid answer hands the buyer the same access token as a channel buyer's: it re-reads
+    // with it alone, no payment.
+    const token = paid.headers.get(TollgateHeader.accessToken);
+    assert.ok(token, "the paid answer carries an access token");
+    const reread = await fetch(url("buy"), { headers: { ...json, [TollgateHeader.accessToken]: token } });
+    assert.equal(reread.status, 200);
+    assert.ok((await reread.text()).includes(secretOf("buy")));
 
     // The second fetch signs a fresh authorization (the stock client always does): the buyer
     // proved who it is and owns the article, so nothing is submitted.
