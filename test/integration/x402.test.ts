@@ -5,7 +5,7 @@
 // authorization, the same authorization twice at once, a malformed header) is refused with a
 // clear 4xx and moves nothing. Real Hardhat chain, real `next start`, both databases.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { after, afterEach, before, it } from "node:test";
 import { x402Client, wrapFetchWithPayment, decodePaymentResponseHeader } from "@x402/fetch";
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
@@ -19,7 +19,7 @@ import { devAccount, fundReaders } from "../../scripts/lib/localChain";
 import { waitFor } from "../../scripts/lib/processes";
 import { describeEachDatabase } from "../db/databases";
 import { secretOf, seedArticles } from "../helpers/articles";
-import { rpc, tokenBalance } from "../helpers/chain";
+import { blockNumber, rpc, tokenBalance } from "../helpers/chain";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
 import { chainClients, RECEIVER } from "../helpers/reader";
 
@@ -80,6 +80,13 @@ const sendTo = (site: TestSite, slug: string, payload: PaymentPayload | string, 
     headers: { ...json, [X402Header.paymentSignature]: typeof payload === "string" ? payload : encodePaymentSignatureHeader(payload) },
   });
 
+/** Waits for `probe` while `pending` is still unanswered: an early answer fails at once, with its body. */
+async function whilePending(pending: Promise<Response>, what: string, probe: () => Promise<boolean>): Promise<void> {
+  const early = pending.then(async (r) => Promise.reject(new Error(`answered ${r.status} before ${what}: ${await r.clone().text()}`)));
+  early.catch(() => undefined);
+  await Promise.race([waitFor(what, probe), early]);
+}
+
 async function assertRefused(response: Response, status: number, type: string) {
   const body = await response.text();
   assert.equal(response.status, status, body);
@@ -95,6 +102,8 @@ describeEachDatabase("x402: an agent buys an article with x402's own client", (d
   before(async () => {
     await seedArticles(database().db, ["buy", "replay", "terms", "window", "twice", "malformed", "head"].map((slug) => ({ slug, price: PRICE })));
     site = await startSite({ databaseUrl: database().url, chain });
+    // The site charges only while its watcher is current (it sends the transfers too).
+    await chain.synced(await blockNumber(chain));
   });
   after(() => site?.stop());
 
@@ -262,11 +271,11 @@ describeEachDatabase("x402: served only after the site's confirmations", (databa
   before(async () => {
     await seedArticles(database().db, [{ slug: "deep", price: PRICE }, { slug: "front-run", price: PRICE }]);
     site = await startSite({ databaseUrl: database().url, chain, env: { CONFIRMATIONS: "2" } });
+    await chain.synced(await blockNumber(chain));
   });
-  after(async () => {
-    await rpc(chain, "evm_setAutomine", [true]);
-    await site?.stop();
-  });
+  // A test that failed while blocks were held must not leave the chain without them.
+  afterEach(() => rpc(chain, "evm_setAutomine", [true]));
+  after(() => site?.stop());
 
   it("holds the answer until the transfer is 2 blocks deep, and takes no second authorization meanwhile", async () => {
     const { db } = database();
@@ -276,10 +285,10 @@ describeEachDatabase("x402: served only after the site's confirmations", (databa
     const [first, second] = [await payloadFor(account, offer), await payloadFor(account, offer)];
     // Blocks come only when this test mines them.
     await rpc(chain, "evm_setAutomine", [false]);
-    let answered = false;
-    const answer = sendTo(site, "deep", first).then((response) => ((answered = true), response));
+    let answered: Response | undefined;
+    const answer = sendTo(site, "deep", first).then((response) => (answered = response));
     const transfer = () => db.receiverTransaction.findFirst({ where: { kind: "x402Transfer", x402Payment: { payer: account.address.toLowerCase() } } });
-    await waitFor("the transfer to be sent", async () => (await transfer())?.status === "sent");
+    await whilePending(answer, "the transfer is sent", async () => (await transfer())?.status === "sent");
 
     // A second authorization of the same buyer for the same article while the first settles.
     const meanwhile = await sendTo(site, "deep", second);
@@ -287,8 +296,8 @@ describeEachDatabase("x402: served only after the site's confirmations", (databa
     await assertRefused(meanwhile, 409, "x402-payment-pending");
 
     await rpc(chain, "evm_mine");
-    await waitFor("the transfer to be seen mined", async () => (await transfer())?.status === "mined");
-    assert.equal(answered, false, "answered before the transfer was 2 blocks deep");
+    await whilePending(answer, "the transfer is seen mined", async () => (await transfer())?.status === "mined");
+    assert.equal(answered, undefined, "answered before the transfer was 2 blocks deep");
     await rpc(chain, "evm_mine");
     const paid = await answer;
     assert.equal(paid.status, 200, await paid.clone().text());
@@ -312,7 +321,7 @@ describeEachDatabase("x402: served only after the site's confirmations", (databa
     await rpc(chain, "evm_setAutomine", [false]);
     const answer = sendTo(site, "front-run", payload);
     const transfer = () => db.receiverTransaction.findFirst({ where: { kind: "x402Transfer", x402Payment: { payer: account.address.toLowerCase() } } });
-    await waitFor("the transfer to be sent", async () => (await transfer())?.status === "sent");
+    await whilePending(answer, "the transfer is sent", async () => (await transfer())?.status === "sent");
     // The payer cancels the authorization with a higher tip: mined first, in the same block.
     const domain = { name: "Tollgate Token", version: "1", chainId: chain.deployment.chainId, verifyingContract: chain.deployment.token };
     const signature = await account.signTypedData(cancelAuthorizationTypedData(domain, { authorizer: account.address, nonce }));
