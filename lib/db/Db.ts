@@ -12,6 +12,7 @@ import type { DbProvider } from './databaseUrl'
 
 export type {
   Article,
+  ArticleDailyStats,
   ChainCursor,
   ChainEvent,
   Channel,
@@ -36,6 +37,8 @@ type ModelName =
   | 'transactionBroadcast'
   | 'signInNonce'
   | 'x402Payment'
+  | 'articleDailyStats'
+  | 'siteSetting'
 
 // A model delegate without its symbol-keyed type metadata (provider-specific) and without
 // aggregate/groupBy: amounts are strings, so `_sum`/`_avg` mean nothing here anyway; use
