@@ -8,6 +8,7 @@ import { clearPaymentCookies } from "./lib/protocol/payment";
 import { TollgateHeader } from "./lib/protocol/headers";
 import { encodePaymentRequest } from "./lib/protocol/paymentRequest";
 import { encodeReceiptHeaders } from "./lib/protocol/receipt";
+import { encodeX402PaymentRequired, encodeX402PaymentResponse } from "./lib/protocol/x402";
 import { accessTokenCookie } from "./lib/receiver/access";
 import { articleSlugFromPath } from "./lib/receiver/articlePath";
 import { gate } from "./lib/receiver/gate";
@@ -44,7 +45,13 @@ async function gateProxy(request: NextRequest) {
 
   let decision;
   try {
-    decision = await gate(getReceiver(), { method: request.method, pathname: request.nextUrl.pathname, headers: request.headers });
+    decision = await gate(getReceiver(), {
+      method: request.method,
+      pathname: request.nextUrl.pathname,
+      headers: request.headers,
+      // The Host the client asked (Next.js's nextUrl names its own listening host instead).
+      origin: `${request.nextUrl.protocol}//${request.headers.get("host") ?? request.nextUrl.host}`,
+    });
   } catch (error) {
     console.error("gate failed", error);
     return toProblemResponse(error);
@@ -60,12 +67,18 @@ async function gateProxy(request: NextRequest) {
         : NextResponse.next({ request: { headers: forwarded } });
     case "refused": {
       const { error, terms } = decision;
-      if (wantsJson(request)) return toProblemResponse(error, { terms });
+      // Every 402 also makes the offer in x402's terms, for x402 clients (programs or browsers).
+      const x402 = error.status === 402 ? encodeX402PaymentRequired(decision.x402) : {};
+      if (wantsJson(request)) {
+        const response = toProblemResponse(error, { terms });
+        for (const [name, value] of Object.entries(x402)) response.headers.set(name, value);
+        return response;
+      }
       // A browser gets the article page (teaser and paywall) with the refusal's status and
       // headers, never a bare JSON body its reader cannot act on. A 402 carries the terms. A
       // proof the site can never accept (malformed, or on a channel that is closing) would be
       // sent again with every page load, so its cookies are cleared: the page starts afresh.
-      const headers = new Headers(error.status === 402 ? encodePaymentRequest(terms, error).headers : error.headers);
+      const headers = new Headers(error.status === 402 ? { ...encodePaymentRequest(terms, error).headers, ...x402 } : error.headers);
       headers.set("Cache-Control", "no-store");
       if (error.status === 400 || error.status === 409) {
         const secure = request.nextUrl.protocol === "https:";
@@ -80,6 +93,7 @@ async function gateProxy(request: NextRequest) {
       if (decision.type === "paid") {
         // A paid article for one reader: no shared cache may keep it (a receipt says so too).
         headers.set("Cache-Control", "no-store");
+        if (decision.settlement) for (const [name, value] of Object.entries(encodeX402PaymentResponse(decision.settlement))) headers.set(name, value);
         if (decision.accessToken) {
           // Programs keep the header; browsers the HttpOnly cookie, which no page script reads.
           headers.set(TollgateHeader.accessToken, decision.accessToken);

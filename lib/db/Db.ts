@@ -20,8 +20,9 @@ export type {
   Purchase,
   ReceiverTransaction,
   TransactionBroadcast,
+  X402Payment,
 } from '../../prisma/generated/sqlite/client'
-export { ChainEventKind, ChannelStatus, TransactionKind, TransactionStatus } from '../../prisma/generated/sqlite/enums'
+export { ChainEventKind, ChannelStatus, TransactionKind, TransactionStatus, X402PaymentStatus } from '../../prisma/generated/sqlite/enums'
 
 type ModelName =
   | 'article'
@@ -35,6 +36,7 @@ type ModelName =
   | 'receiverTransaction'
   | 'transactionBroadcast'
   | 'signInNonce'
+  | 'x402Payment'
   | 'articleDailyStats'
   | 'siteSetting'
 

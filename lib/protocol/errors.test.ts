@@ -19,6 +19,9 @@ import {
   ServiceUnavailableError,
   StaleBalanceProofError,
   TollgateError,
+  X402AuthorizationUsedError,
+  X402PaymentInvalidError,
+  X402PaymentPendingError,
   isTollgateError,
   toProblem,
 } from "./errors";
@@ -263,6 +266,27 @@ const catalogue: { error: TollgateError; status: number; rdn?: string; problem: 
       field: "RDN-Price header",
     },
   },
+  {
+    error: new X402PaymentInvalidError({ reason: "amount_mismatch", detail: "it accepted amount 1, but this article is offered at 10" }),
+    status: 402,
+    problem: {
+      type: "urn:tollgate:problem:x402-payment-invalid",
+      title: "x402 payment refused",
+      detail: "The x402 payment was refused (amount_mismatch): it accepted amount 1, but this article is offered at 10. Nothing was charged: sign a new authorization for the offer in PAYMENT-REQUIRED.",
+      x402Reason: "amount_mismatch",
+    },
+  },
+  {
+    error: new X402AuthorizationUsedError(),
+    status: 409,
+    problem: { type: "urn:tollgate:problem:x402-authorization-used", title: "x402 authorization already used" },
+  },
+  {
+    error: new X402PaymentPendingError({ retryAfterSeconds: 2 }),
+    status: 409,
+    problem: { type: "urn:tollgate:problem:x402-payment-pending", title: "x402 payment under way", retryAfter: 2 },
+    headers: { "Retry-After": "2" },
+  },
 ];
 
 describe("the error catalogue", () => {
@@ -285,7 +309,7 @@ describe("the error catalogue", () => {
 
   it("covers one error per slug", () => {
     const slugs = new Set(catalogue.map(({ error }) => error.slug));
-    assert.equal(slugs.size, 16);
+    assert.equal(slugs.size, 19);
   });
 });
 

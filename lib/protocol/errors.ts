@@ -689,3 +689,79 @@ export class MalformedPaymentResponseError extends TollgateError {
     return { field: this.field };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// x402 (docs/x402.md)
+
+/**
+ * An x402 payment that cannot pay for this article: its offer or authorization names another
+ * amount, token, payee or chain, its signature is not the payer's, it is expired or not yet valid,
+ * or the payer's balance cannot cover it. `reason` is x402's own reason string (the facilitator's
+ * `invalidReason`), which the 402 also puts in `PAYMENT-REQUIRED`'s `error`. Nothing was charged.
+ *
+ * @example
+ * throw new X402PaymentInvalidError({ reason: "invalid_exact_evm_payload_authorization_valid_before" })
+ */
+export class X402PaymentInvalidError extends TollgateError {
+  override name = "X402PaymentInvalidError";
+  readonly status = 402;
+  readonly title = "x402 payment refused";
+  readonly reason: string;
+
+  constructor(args: { reason: string; detail?: string | undefined }) {
+    super(`The x402 payment was refused (${args.reason})${args.detail ? `: ${args.detail}` : ""}. Nothing was charged: sign a new authorization for the offer in PAYMENT-REQUIRED.`, {
+      slug: "x402-payment-invalid",
+    });
+    this.reason = args.reason;
+  }
+
+  override get extensions(): Record<string, JsonValue> {
+    return { x402Reason: this.reason };
+  }
+}
+
+/**
+ * This x402 authorization was already taken: sent again (a replay; once settled it is public on
+ * chain, so it proves nothing), or sent twice at once, and the other request is settling it. It is
+ * charged once, by that request. A buyer re-reads with the access token its paid response
+ * returned, or with a fresh authorization (not charged again).
+ */
+export class X402AuthorizationUsedError extends TollgateError {
+  override name = "X402AuthorizationUsedError";
+  readonly status = 409;
+  readonly title = "x402 authorization already used";
+
+  constructor() {
+    super("This x402 authorization was already presented and is settled or being settled; it is charged once. Re-read with your access token, or sign a new authorization.", {
+      slug: "x402-authorization-used",
+    });
+  }
+}
+
+/**
+ * Another x402 payment of this buyer for this article is being settled: the buyer is not charged
+ * twice for one article, so this one waits. Adds `Retry-After`; after it, the article is the
+ * buyer's (a fresh authorization reads it for free) or the other payment failed.
+ */
+export class X402PaymentPendingError extends TollgateError {
+  override name = "X402PaymentPendingError";
+  readonly status = 409;
+  readonly title = "x402 payment under way";
+  readonly retryAfterSeconds: number;
+
+  constructor(args: { retryAfterSeconds: number }) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(args.retryAfterSeconds));
+    super(`Another x402 payment of yours for this article is being settled, so this one is not charged: retry in ${retryAfterSeconds} seconds.`, {
+      slug: "x402-payment-pending",
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  override get headers(): Record<string, string> {
+    return { "Retry-After": String(this.retryAfterSeconds) };
+  }
+
+  override get extensions(): Record<string, JsonValue> {
+    return { retryAfter: this.retryAfterSeconds };
+  }
+}

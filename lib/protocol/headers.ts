@@ -107,3 +107,18 @@ export const ACCESS_TOKEN_COOKIE = TollgateHeader.accessToken;
 
 /** Anything with a `get` like the Fetch API's `Headers` (Next.js, browsers, undici, Node). */
 export type HeadersLike = { get(name: string): string | null };
+
+/**
+ * x402 version 2's headers (https://github.com/x402-foundation/x402, `specs/transports-v2/http.md`),
+ * each a base64 JSON object that `@x402/core/http` encodes and decodes: what a priced article costs
+ * in x402's terms (every 402 carries it beside the `RDN-*` headers), the client's payment, and the
+ * settlement that paid (on the 200). `docs/x402.md` gives the flow.
+ */
+export const X402Header = {
+  /** Server → client on a 402: the `PaymentRequired` object (`accepts` holds one `exact` offer). */
+  paymentRequired: "PAYMENT-REQUIRED",
+  /** Client → server: the `PaymentPayload` (an EIP-3009 authorization and its signature). */
+  paymentSignature: "PAYMENT-SIGNATURE",
+  /** Server → client on the 200 it paid for: the `SettleResponse`, naming the transaction. */
+  paymentResponse: "PAYMENT-RESPONSE",
+} as const;

@@ -2,13 +2,22 @@ import "server-only";
 import { isChainUnreachable } from "../chain/isChainUnreachable";
 import type { Article } from "../db/Db";
 import { fromDbAmount } from "../db/amount";
-import { PaymentRequiredError, ServiceUnavailableError, isTollgateError, type TollgateError } from "../protocol/errors";
+import type { PaymentRequired, SettleResponse } from "@x402/core/types";
+import {
+  MalformedPaymentError,
+  PaymentRequiredError,
+  ServiceUnavailableError,
+  X402PaymentInvalidError,
+  isTollgateError,
+  type TollgateError,
+} from "../protocol/errors";
 import type { Address } from "viem";
 import { decodeAccessRequest } from "../protocol/accessRequest";
 import { decodePayment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
-import type { HeadersLike } from "../protocol/headers";
+import { X402Header, type HeadersLike } from "../protocol/headers";
 import type { PaymentTerms } from "../protocol/paymentRequest";
+import { decodeX402Payment, x402PaymentRequired, x402Requirements } from "../protocol/x402";
 import { acceptPayment } from "./acceptPayment";
 import { issueAccessToken, readAccessToken, verifyAccessRequestFor } from "./access";
 import { hasBought } from "./entitlements";
@@ -16,8 +25,11 @@ import { findPublishedArticle, isFree } from "./articles";
 import { articleSlugFromPath } from "./articlePath";
 import type { Receiver } from "./context";
 import { viewCounterFor, viewCountingEnabled } from "./viewCounter";
+import { acceptX402Payment } from "./x402/acceptX402Payment";
+import { tokenDomain } from "./x402/tokenDomain";
 
-export type GateRequest = { method: string; pathname: string; headers: HeadersLike };
+/** `origin` is the request's, for the URL an x402 offer names (SITE_URL, when set, wins). */
+export type GateRequest = { method: string; pathname: string; headers: HeadersLike; origin?: string };
 
 /** The gate's verdict; proxy.ts turns it into a response. */
 export type GateDecision =
@@ -28,9 +40,18 @@ export type GateDecision =
    * The request may read the article: it paid now (`receipt` says what was charged), or its
    * buyer bought it before. `accessToken` is a fresh token to hand back (the request proved
    * its buyer by a payment or a signed access request), absent when it came with a valid one.
+   * `settlement` is the x402 settlement that paid now, for `PAYMENT-RESPONSE`.
    */
-  | { type: "paid"; article: Article; buyer: Address; receipt: Receipt | undefined; accessToken: string | undefined }
-  | { type: "refused"; article: Article; error: TollgateError; terms: PaymentTerms };
+  | {
+      type: "paid";
+      article: Article;
+      buyer: Address;
+      receipt: Receipt | undefined;
+      accessToken: string | undefined;
+      settlement?: SettleResponse | undefined;
+    }
+  /** `x402`: the same offer in x402's terms, for the `PAYMENT-REQUIRED` header of a 402. */
+  | { type: "refused"; article: Article; error: TollgateError; terms: PaymentTerms; x402: PaymentRequired };
 
 export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms {
   const { config } = receiver;
@@ -47,8 +68,9 @@ export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms
 /**
  * Decides a request for an article: free articles pass; priced ones are served to their buyer
  * (an access token or a signed access request naming an address that bought the article), or
- * for a balance proof that the receiver accepts (stored before anything is served). Only GET
- * may spend: a HEAD, or any other method, is answered as if the proof bought nothing new.
+ * for a balance proof that the receiver accepts (stored before anything is served), or for an
+ * x402 payment that settled (`PAYMENT-SIGNATURE`, lib/receiver/x402). Only GET may spend: a
+ * HEAD, or any other method, is answered as if the payment bought nothing new.
  */
 export async function gate(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
   const decision = await decide(receiver, request);
@@ -67,6 +89,8 @@ async function decide(receiver: Receiver, request: GateRequest): Promise<GateDec
   if (isFree(article)) return { type: "free", article };
 
   const terms = paymentTerms(receiver, article);
+  const offer = x402Requirements(terms, await unavailableOnOutage(() => tokenDomain(receiver)));
+  const resource = { url: new URL(request.pathname, receiver.config.siteUrl ?? request.origin ?? "http://localhost").href, description: article.title };
   try {
     // The re-read path: one HMAC check and one indexed query, no channel, no chain, no recovery.
     const holder = await readAccessToken(receiver, request.headers);
@@ -80,14 +104,27 @@ async function decide(receiver: Receiver, request: GateRequest): Promise<GateDec
       return { type: "paid", article, buyer: requester, receipt: undefined, accessToken: await issueAccessToken(receiver, requester) };
     }
 
+    const x402 = decodeX402Payment(request.headers);
     const decoded = decodePayment(request.headers);
+    if (x402.type === "x402") {
+      // Cookies are a browser's channel payment, sent whatever the page does: ignored here.
+      if (decoded.type === "payment" && decoded.source === "headers") {
+        throw new MalformedPaymentError({ field: `${X402Header.paymentSignature} header`, reason: "came with a channel payment (RDN-* headers): send one payment, not two" });
+      }
+      const { buyer, settlement } = await unavailableOnOutage(() => acceptX402Payment(receiver, article, x402.payment, offer, { mayCharge: request.method === "GET" }));
+      // The buyer proved itself with a fresh signature: the same token as a channel buyer's.
+      return { type: "paid", article, buyer, receipt: undefined, accessToken: await issueAccessToken(receiver, buyer), settlement };
+    }
     if (decoded.type === "none") throw new PaymentRequiredError({ price: terms.price });
     const acceptance = await unavailableOnOutage(() =>
       acceptPayment(receiver, article, decoded.payment, { mayCharge: request.method === "GET", provenBuyer: requester ?? holder ?? undefined }),
     );
     return { type: "paid", article, buyer: acceptance.buyer, receipt: acceptance.receipt, accessToken: await issueAccessToken(receiver, acceptance.buyer) };
   } catch (error) {
-    if (isTollgateError(error)) return { type: "refused", article, error, terms };
+    if (isTollgateError(error)) {
+      const reason = error instanceof X402PaymentInvalidError ? error.reason : undefined;
+      return { type: "refused", article, error, terms, x402: x402PaymentRequired(offer, resource, reason) };
+    }
     throw error;
   }
 }

@@ -1,9 +1,12 @@
 import "server-only";
+import { errorSummary } from "../chain/errorSummary";
 import { parseDatabaseUrl } from "../db/databaseUrl";
 import { getReceiver } from "./getReceiver";
 import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess } from "./leader/lease";
 import { SQLITE_INSTANCE_LEASE } from "./leader/leaseNames";
+import { setLocalWatcher } from "./watcher/localWatcher";
 import { startWatcher } from "./watcher/startWatcher";
+import { tokenDomain } from "./x402/tokenDomain";
 
 /**
  * What a Tollgate server starts beside serving pages (instrumentation.ts): the chain watcher, in
@@ -16,6 +19,9 @@ export async function startInServer(): Promise<void> {
   const holder = newHolder();
   const { leaseMs } = receiver.config.watcher;
   const cleanups: (() => Promise<void>)[] = [];
+  // The x402 offer of every 402 names the token's EIP-712 domain: read it now, so that no request
+  // waits for the chain (if the chain is down, the first priced request reads it instead).
+  void tokenDomain(receiver).catch((error) => console.warn(`x402: cannot read the token's EIP-712 domain yet: ${errorSummary(error)}`));
 
   if (parseDatabaseUrl().provider === "sqlite") {
     if (!(await takeLeaseOfDeadProcess(receiver.db, SQLITE_INSTANCE_LEASE, holder, leaseMs))) {
@@ -40,7 +46,8 @@ export async function startInServer(): Promise<void> {
 
   if (receiver.config.watcher.enabled) {
     const watcher = startWatcher(receiver, { holder });
-    cleanups.push(() => watcher.stop());
+    setLocalWatcher(watcher);
+    cleanups.push(() => (setLocalWatcher(undefined), watcher.stop()));
   } else console.log("watcher: off in this instance (WATCHER=off)");
 
   // Give the leases up on a clean stop, so another instance need not wait for them to expire.

@@ -36,10 +36,12 @@ export async function purchasesOf(db: Db, channel: ChannelId) {
     .sort((a, b) => (a.balance < b.balance ? -1 : a.balance > b.balance ? 1 : 0));
 }
 
-/** Everything a payment could change: purchases, closing signatures, each channel's proof. */
+/** Everything a payment could change: purchases, closing signatures, x402 payments and transfers, each channel's proof. */
 export type Books = {
   purchases: number;
   closingSignatures: number;
+  x402Payments: number;
+  x402Transfers: number;
   channels: Map<number, { balance: string; balanceSignature: string | null; status: string }>;
 };
 
@@ -48,19 +50,24 @@ export async function readBooks(db: Db): Promise<Books> {
   return {
     purchases: await db.purchase.count(),
     closingSignatures: await db.closingSignature.count(),
+    x402Payments: await db.x402Payment.count(),
+    x402Transfers: await db.receiverTransaction.count({ where: { kind: "x402Transfer" } }),
     channels: new Map(channels.map(({ id, ...rest }) => [id, rest])),
   };
 }
 
 /**
  * Asserts that nothing was bought or signed between `before` and now: no purchase, no closing
- * signature, every channel's balance, proof and status as they were. A channel the receiver saw
- * for the first time may have been stored, but with nothing paid on it.
+ * signature, no x402 payment taken or transfer enqueued, every channel's balance, proof and
+ * status as they were. A channel the receiver saw for the first time may have been stored, but
+ * with nothing paid on it.
  */
 export async function assertNothingStored(db: Db, before: Books): Promise<void> {
   const after = await readBooks(db);
   assert.equal(after.purchases, before.purchases, "a purchase was stored");
   assert.equal(after.closingSignatures, before.closingSignatures, "a closing signature was stored");
+  assert.equal(after.x402Payments, before.x402Payments, "an x402 payment was taken");
+  assert.equal(after.x402Transfers, before.x402Transfers, "an x402 transfer was enqueued");
   for (const [id, channel] of after.channels) {
     const was = before.channels.get(id) ?? { balance: "0".repeat(39), balanceSignature: null, status: "open" };
     assert.deepEqual(channel, was, `channel ${id} changed`);

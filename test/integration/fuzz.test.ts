@@ -3,12 +3,17 @@
 // never a 5xx, and nothing is bought or signed: the purchases and every channel's balance are
 // as they were. The inputs are built from real values (the site's receiver, a real channel, its
 // stored proof) and near misses of them, so that they reach deep into the gate, not only the
-// header parser. No input can pay: no signature in it is worth a new balance.
+// header parser. No input can pay: no signature in it is worth a new balance, and the x402
+// payments (PAYMENT-SIGNATURE: a real authorization and near misses of it) are signed by an
+// account that holds no tokens, so none can settle; no x402 payment or transaction is stored.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import fc from "fast-check";
+import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http";
+import { ExactEvmScheme } from "@x402/evm/exact/client";
+import { x402Client } from "@x402/fetch";
 import { parseEther, type Hex } from "viem";
-import { RdnCookie, RdnHeader } from "../../lib/protocol/headers";
+import { RdnCookie, RdnHeader, X402Header } from "../../lib/protocol/headers";
 import { devAccount } from "../../scripts/lib/localChain";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles } from "../helpers/articles";
@@ -60,6 +65,8 @@ describeEachDatabase("fuzzing the live site", (database) => {
   let known: TestChannel;
   let unseen: TestChannel;
   let storedSignature: Hex;
+  /** A real x402 payment for alpha, by an account without tokens: well-formed, signed, never payable. */
+  let x402Payment: Record<string, unknown>;
   before(async () => {
     await seedArticles(database().db, [
       { slug: "alpha", price: PRICE },
@@ -75,6 +82,10 @@ describeEachDatabase("fuzzing the live site", (database) => {
     storedSignature = (await channelRow(database().db, known))!.balanceSignature as Hex;
     // And one the receiver has not seen yet: the fuzz may make it load it from the chain.
     unseen = await openChannel(chain, 3);
+    const offered = await sendRaw(site, "/articles/alpha", { headers: { accept: "application/json" } });
+    const offer = decodePaymentRequiredHeader(offered.headers.get(X402Header.paymentRequired)!);
+    const broke = new x402Client().register("eip155:*", new ExactEvmScheme(devAccount(12))).setSpendControls(false);
+    x402Payment = (await broke.createPaymentPayload(offer)) as unknown as Record<string, unknown>;
   });
   after(() => site?.stop());
 
@@ -159,7 +170,58 @@ describeEachDatabase("fuzzing the live site", (database) => {
       [RdnHeader.balanceSignature]: field(real.signature, fc.oneof(fc.constant(strangerSignature), flipped)),
     });
 
+    // x402: the real payment, one of its members replaced by a real value, a near miss or noise;
+    // the header itself mutated; or noise.
+    const x402Members = [
+      "x402Version",
+      "accepted.scheme",
+      "accepted.network",
+      "accepted.asset",
+      "accepted.amount",
+      "accepted.payTo",
+      "payload.authorization.from",
+      "payload.authorization.to",
+      "payload.authorization.value",
+      "payload.authorization.validAfter",
+      "payload.authorization.validBefore",
+      "payload.authorization.nonce",
+      "payload.signature",
+      "payload",
+    ];
+    const withMember = (path: string, v: unknown) => {
+      const copy = structuredClone(x402Payment);
+      const keys = path.split(".");
+      let at = copy as Record<string, unknown>;
+      for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
+      at[keys.at(-1)!] = v;
+      return copy;
+    };
+    const realX402 = encodePaymentSignatureHeader(x402Payment as never);
+    const memberValue = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(real.sender, RECEIVER, real.signature, PRICE.toString(), (2n * PRICE).toString(), "0", "eip155:1", "exact", "upto") },
+      { weight: 2, arbitrary: value },
+      { weight: 1, arbitrary: fc.constantFrom(null, {}, 2, -1) },
+    );
+    const x402Header = fc.oneof(
+      { weight: 4, arbitrary: fc.constant(realX402) },
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...x402Members), memberValue).map(([m, v]) => Buffer.from(JSON.stringify(withMember(m, v))).toString("base64")) },
+      { weight: 2, arbitrary: nearMiss(realX402) },
+      { weight: 1, arbitrary: value },
+    ).map((v) => v.replace(/[^\t\x20-\x7e\x80-\xff]/g, "?"));
+    const x402Request = fc.record({
+      method: fc.constantFrom("GET", "HEAD"),
+      path: fc.constantFrom("/articles/alpha", "/articles/beta", "/articles/free", "/articles/draft", "/articles/nope"),
+      headers: fc.tuple(x402Header, fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nearPayment })).map(([h, rdn]) => ({ ...rdn, [X402Header.paymentSignature]: h })),
+      accept: fc.constantFrom("application/json", "application/json", "text/html", "*/*"),
+    });
+    // The real x402 payment gets as far as x402's facilitator, which finds no tokens behind it.
+    const probe = await sendRaw(site, "/articles/alpha", { headers: { accept: "application/json", [X402Header.paymentSignature]: realX402 } });
+    assert.equal(probe.status, 402, probe.text);
+    assert.equal(JSON.parse(probe.text).type, "urn:tollgate:problem:x402-payment-invalid");
+
     const request = fc.oneof(
+      // An article, paid for by a near miss of a real x402 payment (alone, or with RDN headers).
+      { weight: 3, arbitrary: x402Request },
       // An article, paid for by a near miss of a real payment.
       {
         weight: 3,
@@ -193,7 +255,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
         if ("contentType" in r) sentHeaders["content-type"] = r.contentType;
         sent++;
         const answer = await sendRaw(site, target, { method, headers: sentHeaders, body });
-        const key = `${answer.status}${answer.headers.get("content-type")?.includes("problem") ? ` ${JSON.parse(answer.text || "{}").type?.split(":").pop()}` : ""}`;
+        const key = `${X402Header.paymentSignature in sentHeaders ? "x402 " : ""}${answer.status}${answer.headers.get("content-type")?.includes("problem") ? ` ${JSON.parse(answer.text || "{}").type?.split(":").pop()}` : ""}`;
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
         assert.ok(answer.status < 500, `${method} ${target} ${JSON.stringify(sentHeaders)} ${body ?? ""} → ${answer.status} ${answer.text.slice(0, 200)}`);
       }),
