@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hex } from "viem";
 import { MalformedRequestError } from "./errors";
 import { TollgateHeader, type HeadersLike } from "./headers";

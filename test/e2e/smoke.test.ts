@@ -75,6 +75,20 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
     assert.equal(wallet.connected, false);
   });
 
+  it("lists an extension announced over EIP-6963 once, not also as the generic Browser Wallet", async () => {
+    // Two connectors on one provider both take its events: connecting one raced the other (the
+    // account button could stay hidden on a loaded machine). RainbowKit's generic entry is for a
+    // window.ethereum that does not announce itself.
+    await using session = await open("desktop");
+    const { page } = session;
+    await page.goto(site.articleUrl(paidArticle.slug));
+    await page.getByRole("button", { name: "Connect a wallet" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: /Test Wallet/ }).waitFor();
+    await dialog.getByRole("button", { name: /Development wallet/ }).waitFor();
+    assert.equal(await dialog.getByRole("button", { name: /Browser Wallet/ }).count(), 0);
+  });
+
   it("lets a page of the site read the node's JSON-RPC, as wagmi's transport does (no Local Network Access block)", async () => {
     await using session = await open("desktop");
     const { page } = session;
