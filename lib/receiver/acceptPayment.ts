@@ -16,6 +16,7 @@ import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
 import type { StoredProof } from "../protocol/errors";
 import { channelDelegate, channelId, findChannel, loadChannel } from "./channels";
+import { commitAcceptance } from "./commitAcceptance";
 import type { Receiver } from "./context";
 import { recoverAddressFast } from "./recoverAddressFast";
 import { assertWatcherCurrent } from "./watcher/watcherLag";
@@ -33,7 +34,7 @@ const stored = (row: Channel): StoredProof => ({
  * Applies DESIGN.md's receiver rules to a balance proof offered for `article`:
  * the signer is the channel's sender or delegate; the channel is ours, open and confirmed; the
  * balance is at most the deposit and raises the stored balance by exactly the price. Acceptance
- * and the purchase it buys are one transaction. A proof for an article this channel already
+ * and the purchase it buys are one transaction ({@link commitAcceptance}), committed before this resolves. A proof for an article this channel already
  * bought (a re-read, or a retry of an accepted proof) is answered without a charge.
  *
  * Of two concurrent proofs on one channel, one wins; the other gets a
@@ -74,29 +75,14 @@ export async function acceptPayment(
     throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
   }
 
-  const won = await receiver.db.$transaction(async (tx) => {
-    // The watcher writes status without touching version: the guard checks both, so a close it
-    // records between our read and this write wins.
-    const { count } = await tx.channel.updateMany({
-      where: { id: channel.id, version: channel.version, status: "open", closeIssuedAt: null },
-      data: {
-        balance: toDbAmount(payment.balance),
-        balanceSignature: toDbSignature(payment.balanceSignature),
-        lastPaidAt: new Date(),
-        version: { increment: 1 },
-      },
-    });
-    if (count === 0) return false;
-    await tx.purchase.create({
-      data: {
-        channelId: channel.id,
-        articleId: article.id,
-        amount: article.price,
-        balance: toDbAmount(payment.balance),
-        signature: toDbSignature(payment.balanceSignature),
-      },
-    });
-    return true;
+  // Stored durably (its commit done) before the article is served; concurrent acceptances share a commit.
+  const won = await commitAcceptance(receiver.db, {
+    channelId: channel.id,
+    version: channel.version,
+    balance: toDbAmount(payment.balance),
+    signature: toDbSignature(payment.balanceSignature),
+    articleId: article.id,
+    amount: article.price,
   });
   if (won) {
     return { charged: true, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
