@@ -27,7 +27,7 @@ const queues = new WeakMap<Db, Queue>();
  * written). Group commit: the acceptances that arrive while a commit is under way wait for it and
  * then share the next one, one transaction and one durable COMMIT (one fsync on SQLite) for all of
  * them; each promise settles only after the COMMIT that holds its write. A write never waits for a
- * timer: an acceptance that finds no commit under way starts one at once.
+ * timer: an acceptance that finds no commit under way starts one as soon as the current task ends.
  *
  * A group is all or nothing, so when its transaction fails (a constraint, a deadlock, the
  * database), each of its writes is tried again alone, and only the failing one fails.
@@ -36,12 +36,15 @@ export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<boolea
   let queue = queues.get(db);
   if (!queue) queues.set(db, (queue = { waiting: [], committing: false }));
   const done = new Promise<boolean>((resolve, reject) => queue.waiting.push({ write, resolve, reject }));
-  if (!queue.committing) void drain(db, queue);
+  if (!queue.committing) {
+    queue.committing = true;
+    // After the current task's other acceptances have joined (a microtask, never a timer).
+    queueMicrotask(() => void drain(db, queue));
+  }
   return done;
 }
 
 async function drain(db: Db, queue: Queue): Promise<void> {
-  queue.committing = true;
   try {
     while (queue.waiting.length > 0) {
       // In channel order, so that two instances' groups on one PostgreSQL lock rows in the same
