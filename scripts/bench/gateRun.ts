@@ -116,7 +116,9 @@ export async function benchGate(provider: DbProvider, options: BenchOptions, log
       const others = Object.entries(run.statuses).filter(([status]) => status !== "200");
       if (others.length > 0) problems.push(`${name}: non-200 responses ${others.map(([s, n]) => `${s}×${n}`).join(", ")}`);
       if (run.errors > 0 || run.timeouts > 0) problems.push(`${name}: ${run.errors} connection errors, ${run.timeouts} timeouts`);
-      if (run.ok === 0) problems.push(`${name}: no 200 at all`);
+      // A warm-up on a saturated machine may end before its first answer (p50s of seconds): that
+      // says nothing wrong, unlike a timed run with nothing to measure.
+      if (run.ok === 0 && !name.endsWith("warm-up")) problems.push(`${name}: no 200 at all`);
     };
 
     /**
