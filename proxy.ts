@@ -5,8 +5,10 @@ import { fromDbAmount } from "./lib/db/amount";
 import { ArticleNotFoundError, MalformedRequestError } from "./lib/protocol/errors";
 import { toProblemResponse } from "./lib/protocol/problemResponse";
 import { clearPaymentCookies } from "./lib/protocol/payment";
+import { TollgateHeader } from "./lib/protocol/headers";
 import { encodePaymentRequest } from "./lib/protocol/paymentRequest";
 import { encodeReceiptHeaders } from "./lib/protocol/receipt";
+import { accessTokenCookie } from "./lib/receiver/access";
 import { articleSlugFromPath } from "./lib/receiver/articlePath";
 import { gate } from "./lib/receiver/gate";
 import { getReceiver } from "./lib/receiver/getReceiver";
@@ -74,13 +76,22 @@ async function gateProxy(request: NextRequest) {
     case "free":
     case "paid": {
       const { article } = decision;
-      const receipt = decision.type === "paid" ? encodeReceiptHeaders(decision.acceptance.receipt) : {};
+      const headers = new Headers(decision.type === "paid" && decision.receipt ? encodeReceiptHeaders(decision.receipt) : {});
+      if (decision.type === "paid") {
+        // A paid article for one reader: no shared cache may keep it (a receipt says so too).
+        headers.set("Cache-Control", "no-store");
+        if (decision.accessToken) {
+          // Programs keep the header; browsers the HttpOnly cookie, which no page script reads.
+          headers.set(TollgateHeader.accessToken, decision.accessToken);
+          headers.append("Set-Cookie", accessTokenCookie(decision.accessToken, request.nextUrl));
+        }
+      }
       if (wantsJson(request)) {
         const { slug, title, body } = article;
-        return Response.json({ slug, title, body, price: fromDbAmount(article.price).toString() }, { headers: receipt });
+        return Response.json({ slug, title, body, price: fromDbAmount(article.price).toString() }, { headers });
       }
       forwarded.set(GRANT_HEADER, grantFor(article.slug));
-      return NextResponse.next({ request: { headers: forwarded }, headers: receipt });
+      return NextResponse.next({ request: { headers: forwarded }, headers });
     }
   }
 }

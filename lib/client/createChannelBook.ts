@@ -4,7 +4,8 @@ import { formatTokenAmount } from "../protocol/amounts";
 import type { ChannelState } from "../protocol/channelState";
 import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
-import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../protocol/typedData";
+import type { AccessRequest } from "../protocol/accessRequest";
+import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../protocol/typedData";
 import type { ChannelChain } from "./chain/ChannelChain";
 import { channelKey, highestSigned, type ChannelRecord, type ChannelStatus, type ChannelStore } from "./channelStore";
 import type { Budget, BudgetHold } from "./createBudget";
@@ -327,6 +328,20 @@ export function createChannelBook(deps: {
       return key
         ? privateKeyToAccount(key).signTypedData(closeRequestTypedData(domainOf(record), idOf(record), balance))
         : chain.signCloseRequest(domainOf(record), idOf(record), balance);
+    },
+
+    /**
+     * Signs a request to re-read the article at `path` (a URL path) now, with the channel's session key when
+     * this client holds it (no prompt), else as the sender: how the client proves it is the
+     * buyer when it holds no access token (a paid answer was lost, a new client).
+     */
+    async signAccessRequest(record: ChannelRecord, path: string): Promise<AccessRequest> {
+      const issuedAt = BigInt(Math.floor(Date.now() / 1000));
+      const key = record.delegate ? await store.getSessionKey(record.delegate) : undefined;
+      const signature = key
+        ? await privateKeyToAccount(key).signTypedData(accessRequestTypedData(domainOf(record), idOf(record), path, issuedAt))
+        : await chain.signAccessRequest(domainOf(record), idOf(record), path, issuedAt);
+      return { sender: record.sender, openBlock: record.openBlock, issuedAt, signature };
     },
 
     /** The proof of the record's balance, to show the server what was already paid. */

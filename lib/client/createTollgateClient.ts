@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isAddressEqual, type Address, type Hash } from "viem";
 import type { PaymentTerms } from "../protocol/paymentRequest";
 import type { ChannelChain } from "./chain/ChannelChain";
@@ -11,6 +11,7 @@ import { ChannelUnavailableError, SiteRequestError, UntrustedTermsError } from "
 import { fetchWithPayment, type PaidResponse, type PaymentReceipt } from "./fetchWithPayment";
 import { settleChannel } from "./settleChannel";
 import { fetchCatalog, type Catalog } from "./site/fetchCatalog";
+import { withAccessTokens } from "./site/withAccessTokens";
 import { readProblem, type FetchFunction } from "./site/siteRequest";
 import type { ClientStorage } from "./storage/ClientStorage";
 import { createMemoryStorage } from "./storage/createMemoryStorage";
@@ -74,7 +75,7 @@ export type TollgateClientOptions = {
 /** An article as a Tollgate site serves it to programs. */
 export type Article = { slug: string; title: string; body: string; price: bigint };
 
-const articleSchema = z.object({ slug: z.string(), title: z.string(), body: z.string(), price: z.string().regex(/^(0|[1-9][0-9]*)$/) });
+const articleSchema = z.object({ slug: z.string(), title: z.string(), body: z.string(), price: z.string().check(z.regex(/^(0|[1-9][0-9]*)$/)) });
 
 export type TollgateClient = ReturnType<typeof createTollgateClient>;
 
@@ -106,8 +107,10 @@ export type TollgateClient = ReturnType<typeof createTollgateClient>;
  */
 export function createTollgateClient(options: TollgateClientOptions) {
   const { chain } = options;
-  const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const store = createChannelStore(options.storage ?? createMemoryStorage(), { warn: options.warn });
+  const storage = options.storage ?? createMemoryStorage();
+  // Every request to a site carries its access token, so what the reader bought re-reads free.
+  const fetchFn: FetchFunction = withAccessTokens(options.fetch ?? ((input, init) => globalThis.fetch(input, init)), storage);
+  const store = createChannelStore(storage, { warn: options.warn });
   const budget: Budget = createBudget(options.budget, options.formatAmount);
   const depositFor = (price: bigint) =>
     typeof options.deposit === "function" ? options.deposit(price) : (options.deposit ?? price * 10n);

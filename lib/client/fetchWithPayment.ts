@@ -1,4 +1,6 @@
 import { isAddressEqual } from "viem";
+import { encodeAccessRequest, type AccessRequest } from "../protocol/accessRequest";
+import { TollgateHeader } from "../protocol/headers";
 import { encodePaymentHeaders, type Payment } from "../protocol/payment";
 import type { PaymentTerms } from "../protocol/paymentRequest";
 import { decodeReceiptHeaders, type Receipt } from "../protocol/receipt";
@@ -46,10 +48,11 @@ const MAX_CONFIRMATION_WAITS = 8;
 /** As many as fetch itself follows. */
 const MAX_REDIRECTS = 20;
 
-function withPayment(init: RequestInit, payment: Payment | undefined): RequestInit {
+function withPayment(init: RequestInit, payment: Payment | undefined, access?: AccessRequest | undefined): RequestInit {
   const headers = new Headers(init.headers);
   if (!headers.has("accept")) headers.set("Accept", "application/json");
   if (payment) for (const [name, value] of Object.entries(encodePaymentHeaders(payment))) headers.set(name, value);
+  if (access) headers.set(TollgateHeader.accessRequest, encodeAccessRequest(access));
   // Followed by hand (readRedirect): fetch would carry the payment headers to any origin.
   return { ...init, headers, redirect: "manual" };
 }
@@ -115,7 +118,8 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   /** How far this request's signatures raised the highest signed balance: what it cost. */
   let cost = 0n;
   let resigned = false;
-  let echoed = false;
+  /** A signed access request, sent once when the server holds our proof but we hold no token. */
+  let access: AccessRequest | undefined;
   let toppedUp = false;
   let reopened = false;
   let waits = 0;
@@ -185,7 +189,7 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   }
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const response = await ctx.fetch(url, withPayment(request, payment));
+    const response = await ctx.fetch(url, withPayment(request, payment, access));
 
     const hop = readRedirect(response, url, request);
     if (hop) {
@@ -253,14 +257,16 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
         if (!stored) throw refused(402, "It sent no stored balance to re-sign on.");
         // Verified against the chain before anything is adopted (UntrustedServerProofError otherwise).
         channel = await ctx.book.adopt(channel, stored);
-        if (signedHere.has(stored.balance)) {
-          // The server holds the proof this request signed: that is the proof accepted, not a
-          // reason to sign more. Shown again, as a re-read, once.
-          if (echoed) throw refused(402, `It holds this request's own proof of ${stored.balance} and still refuses the article.`);
-          echoed = true;
+        if (!access && (signedHere.has(stored.balance) || stored.balance === payment.balance)) {
+          // The server holds the proof this client sent (this request's, its answer lost; or the
+          // latest one, shown as a probe): perhaps it paid for this article. That proof is public,
+          // so it proves nothing by itself: ask once more with a signed access request, which
+          // only the sender or its session key can make, before signing any more.
+          access = await ctx.book.signAccessRequest(channel, url.pathname);
           payment = ctx.book.proofOf(channel) ?? payment;
           continue;
         }
+        if (signedHere.has(stored.balance)) throw refused(402, `It holds this request's own proof of ${stored.balance} and still refuses the article.`);
         if (ceiling && stored.balance + terms.price > ceiling.balance) {
           // A verified proof above what this client knew, not signed by this request: the
           // reader's other client paid meanwhile, so one price on top of it is still one price.

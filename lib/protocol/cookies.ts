@@ -16,6 +16,8 @@ export type CookieAttributes = {
   secure?: boolean | undefined;
   /** Lifetime in seconds; omitted means a session cookie. 0 deletes the cookie. */
   maxAgeSeconds?: number | undefined;
+  /** Defaults to false. A cookie only the server reads (the access token): no page script sees it. */
+  httpOnly?: boolean | undefined;
 };
 
 /**
@@ -55,5 +57,6 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   const parts = [`${name}=${value}`, `Path=${attributes.path ?? "/"}`, "SameSite=Lax"];
   if (attributes.maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}`);
   if (attributes.secure ?? true) parts.push("Secure");
+  if (attributes.httpOnly) parts.push("HttpOnly");
   return parts.join("; ");
 }

@@ -83,7 +83,8 @@ const catalogue: { error: TollgateError; status: number; rdn?: string; problem: 
     },
   },
   {
-    error: new InvalidBalanceProofError({ channel, signer: receiver, stored: { balance: 30n, balanceSignature } }),
+    // A signature that is not the sender's shows nothing of the channel's stored proof.
+    error: new InvalidBalanceProofError({ channel, signer: receiver }),
     status: 402,
     rdn: "RDN-Invalid-Balance-Proof",
     problem: {
@@ -91,15 +92,10 @@ const catalogue: { error: TollgateError; status: number; rdn?: string; problem: 
       title: "Invalid balance proof",
       detail: `The balance signature was made by ${receiver}, which is neither the sender ${sender} nor the channel's delegate: sign the BalanceProof typed data for the channel from ${sender} to ${receiver} opened at block 7, with the domain's chain id and contract from RDN-Chain-Id and RDN-Contract-Address, using the sender's wallet or the channel's session key.`,
       channel: channelJson,
-      stored: { sender, openBlock: "7", balance: "30", balanceSignature },
       signer: receiver,
     },
     headers: {
       "RDN-Invalid-Balance-Proof": "1",
-      "RDN-Sender-Address": sender,
-      "RDN-Open-Block": "7",
-      "RDN-Sender-Balance": "30",
-      "RDN-Balance-Signature": balanceSignature,
     },
   },
   {

@@ -170,23 +170,29 @@ export type StoredProof = Omit<ChannelState, "sender" | "openBlock">;
 export abstract class ResignableError extends TollgateError {
   readonly status = 402;
   readonly channel: ChannelId;
-  /** The server's stored balance and proof for `channel`. */
-  readonly stored: ChannelState;
+  /**
+   * The server's stored balance and proof for `channel`; absent when the request did not show
+   * it comes from the sender (a signature that is not the sender's or delegate's): which
+   * articles an address bought, and its signatures, are shown only to that address.
+   */
+  readonly stored: ChannelState | undefined;
 
-  constructor(shortMessage: string, args: { channel: ChannelId; stored: StoredProof; slug: string; cause?: unknown }) {
+  constructor(shortMessage: string, args: { channel: ChannelId; stored?: StoredProof | undefined; slug: string; cause?: unknown }) {
     super(shortMessage, { slug: args.slug, metaMessages: channelMeta(args.channel), cause: args.cause });
     this.channel = args.channel;
-    const { balance, balanceSignature } = args.stored;
-    this.stored = { sender: args.channel.sender, openBlock: args.channel.openBlock, balance };
-    if (balanceSignature !== undefined) this.stored.balanceSignature = balanceSignature;
+    if (args.stored) {
+      const { balance, balanceSignature } = args.stored;
+      this.stored = { sender: args.channel.sender, openBlock: args.channel.openBlock, balance };
+      if (balanceSignature !== undefined) this.stored.balanceSignature = balanceSignature;
+    }
   }
 
   override get headers(): Record<string, string> {
-    return { ...super.headers, ...encodeChannelStateHeaders(this.stored) };
+    return { ...super.headers, ...(this.stored ? encodeChannelStateHeaders(this.stored) : {}) };
   }
 
   override get extensions(): Record<string, JsonValue> {
-    return { channel: channelJson(this.channel), stored: encodeChannelStateJson(this.stored) };
+    return { channel: channelJson(this.channel), ...(this.stored ? { stored: encodeChannelStateJson(this.stored) } : {}) };
   }
 }
 
@@ -275,7 +281,7 @@ export class PaymentRequiredError extends TollgateError {
  * chain id or contract in the domain, or a tampered balance). Sets `RDN-Invalid-Balance-Proof`.
  *
  * @example
- * throw new InvalidBalanceProofError({ channel, signer: recovered, stored: { balance: 30n, balanceSignature } })
+ * throw new InvalidBalanceProofError({ channel, signer: recovered })
  */
 export class InvalidBalanceProofError extends ResignableError {
   override name = "InvalidBalanceProofError";
@@ -284,7 +290,7 @@ export class InvalidBalanceProofError extends ResignableError {
   /** The address the signature recovers to, when it recovers at all. */
   readonly signer: Address | undefined;
 
-  constructor(args: { channel: ChannelId; stored: StoredProof; signer?: Address | undefined; cause?: unknown }) {
+  constructor(args: { channel: ChannelId; signer?: Address | undefined; cause?: unknown }) {
     const by = args.signer ? `was made by ${args.signer}, which is neither` : "was not made by";
     super(
       `The balance signature ${by} the sender ${args.channel.sender} nor the channel's delegate: sign the BalanceProof typed data for ${describeChannel(args.channel)}, with the domain's chain id and contract from ${RdnHeader.chainId} and ${RdnHeader.contractAddress}, using the sender's wallet or the channel's session key.`,
@@ -314,6 +320,8 @@ export class InvalidAmountError extends ResignableError {
   readonly price: bigint;
   /** The balance the refused proof signs. */
   readonly offered: bigint;
+  /** The balance to sign instead: the stored balance plus the price. */
+  readonly expected: bigint;
 
   constructor(args: { channel: ChannelId; stored: StoredProof; price: bigint; offered: bigint }) {
     const raise = args.offered - args.stored.balance;
@@ -324,6 +332,7 @@ export class InvalidAmountError extends ResignableError {
     );
     this.price = args.price;
     this.offered = args.offered;
+    this.expected = args.stored.balance + args.price;
   }
 
   override get extensions(): Record<string, JsonValue> {
@@ -331,7 +340,7 @@ export class InvalidAmountError extends ResignableError {
       ...super.extensions,
       price: this.price.toString(),
       offered: this.offered.toString(),
-      expected: (this.stored.balance + this.price).toString(),
+      expected: this.expected.toString(),
     };
   }
 }
@@ -350,6 +359,8 @@ export class StaleBalanceProofError extends ResignableError {
   override readonly rdnHeader = RdnHeader.invalidBalanceProof;
   readonly price: bigint;
   readonly offered: bigint;
+  /** The balance to sign instead: the stored balance plus the price. */
+  readonly expected: bigint;
 
   constructor(args: { channel: ChannelId; stored: StoredProof; price: bigint; offered: bigint }) {
     const expected = args.stored.balance + args.price;
@@ -359,6 +370,7 @@ export class StaleBalanceProofError extends ResignableError {
     );
     this.price = args.price;
     this.offered = args.offered;
+    this.expected = args.stored.balance + args.price;
   }
 
   override get extensions(): Record<string, JsonValue> {
@@ -366,7 +378,7 @@ export class StaleBalanceProofError extends ResignableError {
       ...super.extensions,
       price: this.price.toString(),
       offered: this.offered.toString(),
-      expected: (this.stored.balance + this.price).toString(),
+      expected: this.expected.toString(),
     };
   }
 }

@@ -84,5 +84,26 @@ export const RdnCookie = {
 
 export type RdnCookieName = (typeof RdnCookie)[keyof typeof RdnCookie];
 
+/**
+ * Tollgate's own headers, beside µRaiden's: who the reader is, for re-reading what it bought
+ * (docs/protocol.md, "Entitlements"). Header names are case-insensitive; as cookie names (the
+ * access token's cookie) these exact spellings.
+ */
+export const TollgateHeader = {
+  /**
+   * The server's access token (a JWT naming the buyer): on every paid 200 and sign-in; sent back
+   * by programs on later requests. Browsers get it as an HttpOnly cookie of the same name.
+   */
+  accessToken: "Tollgate-Access-Token",
+  /**
+   * A signed request to re-read an article without a token: `<sender>:<openBlock>:<issuedAt>:<signature>`
+   * (`AccessRequest` typed data, lib/protocol/accessRequest.ts).
+   */
+  accessRequest: "Tollgate-Access-Request",
+} as const;
+
+/** The cookie under which browsers carry the access token (HttpOnly: set and read by the server only). */
+export const ACCESS_TOKEN_COOKIE = TollgateHeader.accessToken;
+
 /** Anything with a `get` like the Fetch API's `Headers` (Next.js, browsers, undici, Node). */
 export type HeadersLike = { get(name: string): string | null };

@@ -112,7 +112,7 @@ describe("decodePaymentRequest", () => {
     [new PaymentRequiredError({ price: 10n }), "payment-required", false],
     [new ChannelNotFoundError({ channel, at: "gate" }), "nonexisting-channel", false],
     [new InsufficientConfirmationsError({ channel, confirmations: 1, required: 3 }), "insufficient-confirmations", false],
-    [new InvalidBalanceProofError({ channel, stored }), "invalid-balance-proof", true],
+    [new InvalidBalanceProofError({ channel }), "invalid-balance-proof", false],
     [new StaleBalanceProofError({ channel, price: 10n, offered: 20n, stored }), "invalid-balance-proof", true],
     [new InsufficientDepositError({ channel, offered: 110n, deposit: 100n, stored }), "invalid-balance-proof", true],
     [new InvalidAmountError({ channel, price: 10n, offered: 35n, stored }), "invalid-amount", true],

@@ -98,3 +98,36 @@ export function closeRequestTypedData(
     message: { ...channel, balance },
   } as const;
 }
+
+/**
+ * A sender's (or its delegate's) request to read an article it already bought, when it holds
+ * no access token (a paid answer was lost, or a new client): it proves the buyer without a
+ * payment, since the stored balance proof cannot (it is public). Names one of the sender's
+ * channels (whose delegate may sign it), the article's URL path, and when it was signed: the
+ * receiver accepts it only within a short window. Its own type name keeps it from passing for
+ * any other of these messages.
+ */
+export const accessRequestTypes = {
+  AccessRequest: [
+    { name: "sender", type: "address" },
+    { name: "receiver", type: "address" },
+    { name: "openBlock", type: "uint64" },
+    { name: "path", type: "string" },
+    { name: "issuedAt", type: "uint64" },
+  ],
+} as const;
+
+/** Typed data a sender (or its delegate) signs to re-read the article at `path` (e.g. `/articles/hello`) it bought, at `issuedAt` (unix seconds). */
+export function accessRequestTypedData(
+  domain: { chainId: number; verifyingContract: Address },
+  channel: ChannelId,
+  path: string,
+  issuedAt: bigint,
+) {
+  return {
+    domain: channelDomain(domain.chainId, domain.verifyingContract),
+    types: accessRequestTypes,
+    primaryType: "AccessRequest",
+    message: { ...channel, path, issuedAt },
+  } as const;
+}

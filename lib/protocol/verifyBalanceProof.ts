@@ -1,5 +1,5 @@
 import { hashTypedData, hexToBigInt, isAddressEqual, parseSignature, recoverAddress, type Address, type Hex } from "viem";
-import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "./typedData";
+import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData, type ChannelId } from "./typedData";
 
 /** The EIP-712 domain's variable part: the chain and the channel manager. */
 export type ChannelDomain = { chainId: number; verifyingContract: Address };
@@ -76,6 +76,25 @@ export function verifyCloseRequest(
   recover?: RecoverAddress,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
   return signedByChannel({ ...closeRequestTypedData(domain, channel, balance), signature }, channel, delegate, recover);
+}
+
+/**
+ * Whether `signature` is the channel's sender's (or delegate's) request to re-read the article at `path`,
+ * signed at `issuedAt` (`accessRequestTypedData`). The caller checks the time window.
+ *
+ * @example
+ * const { valid } = await verifyAccessRequest(domain, channel, "/articles/hello", 1733059200n, signature, delegate)
+ */
+export function verifyAccessRequest(
+  domain: ChannelDomain,
+  channel: ChannelId,
+  path: string,
+  issuedAt: bigint,
+  signature: Hex,
+  delegate?: Address | null,
+  recover?: RecoverAddress,
+): Promise<{ valid: boolean; signer: Address | undefined }> {
+  return signedByChannel({ ...accessRequestTypedData(domain, channel, path, issuedAt), signature }, channel, delegate, recover);
 }
 
 async function signedByChannel(

@@ -1,8 +1,8 @@
 import "server-only";
-import type { Hex } from "viem";
+import { isAddressEqual, type Address, type Hex } from "viem";
 import { fromDbAmount, toDbAmount } from "../db/amount";
 import type { Article, Channel } from "../db/Db";
-import { toDbSignature } from "../db/hex";
+import { toDbAddress, toDbSignature } from "../db/hex";
 import {
   ChannelClosedError,
   ChannelStateConflictError,
@@ -18,12 +18,17 @@ import type { StoredProof } from "../protocol/errors";
 import { channelDelegate, channelId, findChannel, loadChannel } from "./channels";
 import { commitAcceptance } from "./commitAcceptance";
 import type { Receiver } from "./context";
+import { hasBought, isAlreadyBought } from "./entitlements";
 import { recoverAddressFast } from "./recoverAddressFast";
 import { assertWatcherCurrent } from "./watcher/watcherLag";
 import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
 
-/** What the gate may serve after a proof was accepted: the purchase is durably stored first. */
-export type Acceptance = { charged: boolean; receipt: Receipt };
+/**
+ * What the gate may serve after a proof was accepted: the purchase is durably stored first.
+ * `buyer` is the channel's sender, proven by the request (a fresh proof, or the caller's own
+ * proof of the buyer): the gate hands it an access token.
+ */
+export type Acceptance = { charged: boolean; receipt: Receipt; buyer: Address };
 
 const stored = (row: Channel): StoredProof => ({
   balance: fromDbAmount(row.balance),
@@ -34,35 +39,49 @@ const stored = (row: Channel): StoredProof => ({
  * Applies DESIGN.md's receiver rules to a balance proof offered for `article`:
  * the signer is the channel's sender or delegate; the channel is ours, open and confirmed; the
  * balance is at most the deposit and raises the stored balance by exactly the price. Acceptance
- * and the purchase it buys are one transaction ({@link commitAcceptance}), committed before this resolves. A proof for an article this channel already
- * bought (a re-read, or a retry of an accepted proof) is answered without a charge.
+ * and the purchase it buys are one transaction ({@link commitAcceptance}), committed before this
+ * resolves.
+ *
+ * A sender who already bought the article (on any of its channels, open or closed: the
+ * entitlement is the buyer's, lib/receiver/entitlements.ts) is answered without a charge, but
+ * only when the request proves it comes from the sender: a balance proof that raises the stored
+ * balance (never stored, so never published: only the sender or its delegate can have made it),
+ * or `provenBuyer`, the address the caller established by other means (an access token, a
+ * signed access request). The stored proof alone proves nothing: it is public (refusals, the
+ * chain after a close), so it gets the stale-proof 402 like any proof that does not pay.
  *
  * Of two concurrent proofs on one channel, one wins; the other gets a
  * {@link StaleBalanceProofError} carrying the stored balance and its proof, so the client can
- * check it and re-sign.
+ * check it and re-sign. Of two concurrent purchases of one article by one sender on two
+ * channels, one is charged; the other's balance update rolls back (Purchase's unique key) and it
+ * is answered as the buyer it proved to be.
  */
 export async function acceptPayment(
   receiver: Receiver,
   article: Article,
   payment: Payment,
-  { mayCharge = true }: { mayCharge?: boolean } = {},
+  { mayCharge = true, provenBuyer }: { mayCharge?: boolean; provenBuyer?: Address | undefined } = {},
 ): Promise<Acceptance> {
   const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
   const channel = await loadChannel(receiver, id);
-  if (!isStoredProof(channel, payment)) {
+  const storedProof = isStoredProof(channel, payment);
+  if (!storedProof) {
     const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
     const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel), recoverAddressFast);
-    if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, stored: stored(channel), signer: proof.signer });
+    // No stored proof in this refusal: whoever sent a signature that is not the sender's has
+    // shown nothing that entitles it to the channel's state (DESIGN.md: history is private).
+    if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, signer: proof.signer });
   }
+  const balance = fromDbAmount(channel.balance);
+  const sender = channelId(channel).sender;
+  const proven = (!storedProof && payment.balance > balance) || (provenBuyer !== undefined && isAddressEqual(provenBuyer, sender));
 
-  const bought = await alreadyBought(receiver, channel, article);
-  if (bought) return bought;
+  if (proven && (await hasBought(receiver.db, sender, article.id))) return free(channel);
   if (!mayCharge) throw new PaymentRequiredError({ price: fromDbAmount(article.price) });
   assertPayable(channel);
   await assertWatcherCurrent(receiver);
 
   const price = fromDbAmount(article.price);
-  const balance = fromDbAmount(channel.balance);
   if (payment.balance <= balance) {
     throw new StaleBalanceProofError({ channel: id, stored: stored(channel), price, offered: payment.balance });
   }
@@ -75,27 +94,42 @@ export async function acceptPayment(
     throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
   }
 
-  // Stored durably (its commit done) before the article is served; concurrent acceptances share a commit.
-  const won = await commitAcceptance(receiver.db, {
-    channelId: channel.id,
-    version: channel.version,
-    balance: toDbAmount(payment.balance),
-    signature: toDbSignature(payment.balanceSignature),
-    articleId: article.id,
-    amount: article.price,
-  });
+  let won: boolean;
+  try {
+    // Stored durably (its commit done) before the article is served; concurrent acceptances share a commit.
+    won = await commitAcceptance(receiver.db, {
+      channelId: channel.id,
+      version: channel.version,
+      buyer: toDbAddress(sender),
+      balance: toDbAmount(payment.balance),
+      signature: toDbSignature(payment.balanceSignature),
+      articleId: article.id,
+      amount: article.price,
+    });
+  } catch (error) {
+    // Purchase's (buyer, article) key: another channel of this sender bought the article first,
+    // and this write's balance update was rolled back with it.
+    if (!isAlreadyBought(error)) throw error;
+    // The proof raised the stored balance, so it is the sender's: answer it as the buyer.
+    return free((await findChannel(receiver, id))!);
+  }
   if (won) {
-    return { charged: true, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
+    return { charged: true, buyer: sender, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
   }
 
-  // Another request on this channel committed first. If it was this very proof for this very
-  // article (a retry racing its original), the article is paid: serve it. Otherwise the client
-  // must re-sign on top of the balance that won.
+  // Another request on this channel committed first. If it bought this article for the sender (a
+  // retry racing its original, or a second tab), the article is paid: this fresh proof proves
+  // the sender, so serve it. Otherwise the client must re-sign on top of the balance that won.
   const now = (await findChannel(receiver, id))!;
-  const retried = await alreadyBought(receiver, now, article);
-  if (retried) return retried;
+  if (await hasBought(receiver.db, sender, article.id)) return free(now);
   assertPayable(now);
   throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
+}
+
+/** The free answer for an article the (proven) sender already bought; the stored balance stays. */
+function free(channel: Channel): Acceptance {
+  const id = channelId(channel);
+  return { charged: false, buyer: id.sender, receipt: { cost: 0n, stored: { ...id, ...stored(channel) } } };
 }
 
 /**
@@ -125,18 +159,4 @@ function assertPayable(channel: Channel): void {
  */
 function isStoredProof(row: Channel, payment: Payment): boolean {
   return row.balanceSignature !== null && row.balanceSignature === payment.balanceSignature.toLowerCase() && fromDbAmount(row.balance) === payment.balance;
-}
-
-/**
- * The free answer for an article this channel already bought, whatever balance the (verified)
- * proof offers: an article is bought at most once per channel (Purchase's unique key), so a newer
- * proof is not spent on it, and the stored balance stays as it is.
- */
-async function alreadyBought(receiver: Receiver, channel: Channel, article: Article): Promise<Acceptance | null> {
-  const purchase = await receiver.db.purchase.findUnique({
-    where: { channelId_articleId: { channelId: channel.id, articleId: article.id } },
-    select: { id: true },
-  });
-  if (!purchase) return null;
-  return { charged: false, receipt: { cost: 0n, stored: { ...channelId(channel), ...stored(channel) } } };
 }

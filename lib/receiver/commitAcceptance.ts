@@ -6,6 +6,8 @@ export type AcceptanceWrite = {
   channelId: number;
   /** The channel row's version when the proof was checked: the write happens only if it is still that. */
   version: number;
+  /** The channel's sender, in its database form: the purchase is the buyer's (lib/receiver/entitlements.ts). */
+  buyer: string;
   /** The new balance and its proof's signature, in their database forms. */
   balance: string;
   signature: string;
@@ -30,7 +32,8 @@ const queues = new WeakMap<Db, Queue>();
  * timer: an acceptance that finds no commit under way starts one as soon as the current task ends.
  *
  * A group is all or nothing, so when its transaction fails (a constraint, a deadlock, the
- * database), each of its writes is tried again alone, and only the failing one fails.
+ * database, or Purchase's (buyer, article) key when a sender buys one article on two channels at
+ * once), each of its writes is tried again alone, and only the failing one fails, with its error.
  */
 export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<boolean> {
   let queue = queues.get(db);
@@ -79,7 +82,7 @@ async function writeAll(tx: DbTransaction, group: Pending[]): Promise<boolean[]>
     });
     if (count === 1) {
       await tx.purchase.create({
-        data: { channelId: write.channelId, articleId: write.articleId, amount: write.amount, balance: write.balance, signature: write.signature },
+        data: { buyer: write.buyer, channelId: write.channelId, articleId: write.articleId, amount: write.amount, balance: write.balance, signature: write.signature },
       });
     }
     won.push(count === 1);

@@ -31,7 +31,7 @@ export async function issueClosingSignature(
   const domain = { chainId: config.chainId, verifyingContract: config.channelManager };
 
   const verified = await verifyCloseRequest(domain, id, request.balance, request.signature, channelDelegate(channel), recoverAddressFast);
-  if (!verified.valid) throw new InvalidBalanceProofError({ channel: id, stored, signer: verified.signer });
+  if (!verified.valid) throw new InvalidBalanceProofError({ channel: id, signer: verified.signer });
   if (request.balance !== stored.balance) throw new StaleBalanceProofError({ channel: id, stored, price: 0n, offered: request.balance });
 
   const existing = await db.closingSignature.findUnique({

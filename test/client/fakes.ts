@@ -22,7 +22,7 @@ import { decodePayment } from "../../lib/protocol/payment";
 import type { PaymentTerms } from "../../lib/protocol/paymentRequest";
 import { toProblemResponse } from "../../lib/protocol/problemResponse";
 import { encodeReceiptHeaders } from "../../lib/protocol/receipt";
-import { balanceProofTypedData, closeRequestTypedData, closingCommitmentTypedData, type ChannelId } from "../../lib/protocol/typedData";
+import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData, closingCommitmentTypedData, type ChannelId } from "../../lib/protocol/typedData";
 
 export const CHAIN_ID = 31337;
 export const MANAGER = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
@@ -49,6 +49,7 @@ export function createFakeChain(account: PrivateKeyAccount = privateKeyToAccount
     getChainId: async () => CHAIN_ID,
     signBalanceProof: (d, channel, balance) => account.signTypedData(balanceProofTypedData(d, channel, balance)),
     signCloseRequest: (d, channel, balance) => account.signTypedData(closeRequestTypedData(d, channel, balance)),
+    signAccessRequest: (d, channel, path, issuedAt) => account.signTypedData(accessRequestTypedData(d, channel, path, issuedAt)),
     readChannel: async (_manager, id) => {
       const found = find(id);
       return found ? { ...found } : null;
@@ -164,7 +165,7 @@ export function createFakeSite(ledger: FakeLedger, options: { prices?: Record<st
       const response = toProblemResponse(error, { terms: terms(price) });
       return tamper ? tamper(response) : response;
     };
-    if (!proof.valid) return refuse(new InvalidBalanceProofError({ channel: id, stored: storedProof, signer: proof.signer }));
+    if (!proof.valid) return refuse(new InvalidBalanceProofError({ channel: id, signer: proof.signer }));
     const storedProofNow = () => ({ balance: channel.balance, balanceSignature: channel.balanceSignature });
     const ok = (cost: bigint) =>
       new Response(JSON.stringify({ slug, title: slug, body: `paid ${slug}`, price: price.toString() }), {

@@ -124,7 +124,7 @@ export async function startMaliciousSite(options: {
     if (!onChain) return refuse(new ChannelNotFoundError({ channel: id, at: "gate" }));
     const channel = channelOf(id);
     const storedProof = () => ({ balance: channel.balance, balanceSignature: channel.balanceSignature });
-    if (!proof.valid) return refuse(new InvalidBalanceProofError({ channel: id, stored: storedProof(), signer: proof.signer }));
+    if (!proof.valid) return refuse(new InvalidBalanceProofError({ channel: id, signer: proof.signer }));
     if (lies.closing) {
       return toProblemResponse(new ChannelStateConflictError({ channel: id, action: "pay on", status: "closing", hint: "open a new channel" }));
     }

@@ -4,22 +4,29 @@ import { it } from 'node:test'
 import { toDbAmount } from '../../lib/db/amount'
 import { isUniqueViolation } from '../../lib/db/isUniqueViolation'
 import { describeEachDatabase } from './databases'
-import { dataOf, insertArticle, insertChannel, signature } from './fixtures'
+import { address, dataOf, insertArticle, insertChannel, signature } from './fixtures'
 
 const rejectsAsDuplicate = (write: Promise<unknown>, constraint: string) =>
   assert.rejects(write, (error) => isUniqueViolation(error, constraint))
 
 describeEachDatabase('schema constraints', (database) => {
-  it('a purchase is unique per (channel, article): a retry cannot charge twice', async () => {
+  it('a purchase is unique per (buyer, article): a retry or a second channel cannot charge twice', async () => {
     const { db } = database()
     const [channel, article, other] = [await insertChannel(db), await insertArticle(db), await insertArticle(db)]
-    const purchase = { channelId: channel.id, articleId: article.id, amount: article.price, balance: article.price, signature: signature(1) }
+    const purchase = { buyer: channel.sender, channelId: channel.id, articleId: article.id, amount: article.price, balance: article.price, signature: signature(1) }
     await db.purchase.create({ data: purchase })
-    await rejectsAsDuplicate(db.purchase.create({ data: { ...purchase, signature: signature(2) } }), 'Purchase_channelId_articleId_key')
-    // Same channel, another article; and the same article on another channel: both fine.
+    await rejectsAsDuplicate(db.purchase.create({ data: { ...purchase, signature: signature(2) } }), 'Purchase_buyer_articleId_key')
+    // The same buyer on another of its channels, or with no channel at all (x402): still a duplicate.
+    const second = await db.channel.create({ data: { ...dataOf(await insertChannel(db)), sender: channel.sender } })
+    await rejectsAsDuplicate(db.purchase.create({ data: { ...purchase, channelId: second.id } }), 'Purchase_buyer_articleId_key')
+    await rejectsAsDuplicate(db.purchase.create({ data: { buyer: channel.sender, articleId: article.id, amount: article.price } }), 'Purchase_buyer_articleId_key')
+    // Same buyer, another article; and the same article for another buyer: both fine.
     await db.purchase.create({ data: { ...purchase, articleId: other.id } })
-    await db.purchase.create({ data: { ...purchase, channelId: (await insertChannel(db)).id } })
-    assert.equal(await db.purchase.count({ where: { articleId: article.id } }), 2)
+    const stranger = await insertChannel(db)
+    await db.purchase.create({ data: { ...purchase, buyer: stranger.sender, channelId: stranger.id } })
+    // A purchase paid another way than a channel has no channel, balance or signature.
+    await db.purchase.create({ data: { buyer: address(0xfeed), articleId: article.id, amount: article.price } })
+    assert.equal(await db.purchase.count({ where: { articleId: article.id } }), 3)
   })
 
   it('an article slug is unique', async () => {
@@ -48,7 +55,7 @@ describeEachDatabase('schema constraints', (database) => {
   it('purchases keep their channel and article: deleting either is refused', async () => {
     const { db } = database()
     const [channel, article] = [await insertChannel(db), await insertArticle(db)]
-    await db.purchase.create({ data: { channelId: channel.id, articleId: article.id, amount: article.price, balance: article.price, signature: signature(5) } })
+    await db.purchase.create({ data: { buyer: channel.sender, channelId: channel.id, articleId: article.id, amount: article.price, balance: article.price, signature: signature(5) } })
     const isForeignKeyViolation = (error: unknown) => (error as { code?: string }).code === 'P2003'
     await assert.rejects(db.article.delete({ where: { id: article.id } }), isForeignKeyViolation)
     await assert.rejects(db.channel.delete({ where: { id: channel.id } }), isForeignKeyViolation)

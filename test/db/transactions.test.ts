@@ -7,7 +7,7 @@ import { fromDbAmount, toDbAmount } from '../../lib/db/amount'
 import type { Channel, Db } from '../../lib/db/Db'
 import { isUniqueViolation } from '../../lib/db/isUniqueViolation'
 import { describeEachDatabase } from './databases'
-import { insertArticle, insertChannel, signature } from './fixtures'
+import { dataOf, insertArticle, insertChannel, signature } from './fixtures'
 
 class StaleVersion extends Error {}
 
@@ -23,7 +23,7 @@ async function debit(db: Db, seen: Channel, articleId: number, price: bigint, si
       data: { balance, balanceSignature: signature(sig), version: { increment: 1 } },
     })
     if (count === 0) throw new StaleVersion() // rolls back; the caller answers 402 and re-reads
-    return tx.purchase.create({ data: { channelId: seen.id, articleId, amount: toDbAmount(price), balance, signature: signature(sig) } })
+    return tx.purchase.create({ data: { buyer: seen.sender, channelId: seen.id, articleId, amount: toDbAmount(price), balance, signature: signature(sig) } })
   })
 }
 
@@ -72,7 +72,7 @@ describeEachDatabase('version-guarded transactions', (database, provider) => {
           data: { balanceSignature: signature(sig), version: { increment: 1 } },
         })
         if (count === 0) throw new StaleVersion()
-        await tx.purchase.create({ data: { channelId: channel.id, articleId, amount: toDbAmount(1n), balance: toDbAmount(1n), signature: signature(sig) } })
+        await tx.purchase.create({ data: { buyer: channel.sender, channelId: channel.id, articleId, amount: toDbAmount(1n), balance: toDbAmount(1n), signature: signature(sig) } })
       })
     const results = await Promise.allSettled([race(a.id, 8), race(b.id, 9)])
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
@@ -88,7 +88,7 @@ describeEachDatabase('version-guarded transactions', (database, provider) => {
     await assert.rejects(
       db.$transaction(async (tx) => {
         await tx.channel.updateMany({ where: { id: channel.id, version: channel.version }, data: { balance: toDbAmount(5n), version: { increment: 1 } } })
-        await tx.purchase.create({ data: { channelId: channel.id, articleId: article.id, amount: toDbAmount(5n), balance: toDbAmount(5n), signature: signature(3) } })
+        await tx.purchase.create({ data: { buyer: channel.sender, channelId: channel.id, articleId: article.id, amount: toDbAmount(5n), balance: toDbAmount(5n), signature: signature(3) } })
         await tx.closingSignature.create({ data: { channelId: channel.id, balance: toDbAmount(5n), signature: signature(4) } })
         await tx.article.update({ where: { id: article.id }, data: { title: 'changed' } })
         throw boom
@@ -107,7 +107,24 @@ describeEachDatabase('version-guarded transactions', (database, provider) => {
     await debit(db, channel, article.id, 5n, 5)
     const now = await db.channel.findUniqueOrThrow({ where: { id: channel.id } })
     // The same article again, on the current version: the guard passes, the purchase does not.
-    await assert.rejects(debit(db, now, article.id, 5n, 6), (error) => isUniqueViolation(error, 'Purchase_channelId_articleId_key'))
+    await assert.rejects(debit(db, now, article.id, 5n, 6), (error) => isUniqueViolation(error, 'Purchase_buyer_articleId_key'))
     assert.deepEqual(await db.channel.findUniqueOrThrow({ where: { id: channel.id } }), now) // charged once
+  })
+
+  it('the same buyer buying one article on two channels at once is charged once', async () => {
+    const { db } = database()
+    const article = await insertArticle(db)
+    for (let round = 0; round < 10; round++) {
+      const first = await insertChannel(db) // a new buyer each round
+      const second = await db.channel.create({ data: { ...dataOf(await insertChannel(db)), sender: first.sender } })
+      const results = await Promise.allSettled([debit(db, first, article.id, 5n, 7), debit(db, second, article.id, 5n, 8)])
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
+      const lost = results.find((r) => r.status === 'rejected')!
+      assert.ok(isUniqueViolation(lost.reason, 'Purchase_buyer_articleId_key'), String(lost.reason))
+      // The loser's balance update was rolled back with its purchase.
+      const balances = await Promise.all([first, second].map((c) => db.channel.findUniqueOrThrow({ where: { id: c.id } })))
+      assert.deepEqual(balances.map((c) => fromDbAmount(c.balance)).sort(), [0n, 5n])
+    }
+    assert.equal(await db.purchase.count({ where: { articleId: article.id } }), 10)
   })
 })

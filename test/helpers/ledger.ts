@@ -31,7 +31,8 @@ export async function purchasesOf(db: Db, channel: ChannelId) {
   if (!row) return [];
   const purchases = await db.purchase.findMany({ where: { channelId: row.id }, include: { article: { select: { slug: true } } } });
   return purchases
-    .map((p) => ({ slug: p.article.slug, amount: fromDbAmount(p.amount), balance: fromDbAmount(p.balance), signature: p.signature as Hex }))
+    // A channel's purchases always carry the proof that paid them (only an x402 one has none).
+    .map((p) => ({ slug: p.article.slug, amount: fromDbAmount(p.amount), balance: fromDbAmount(p.balance!), signature: p.signature as Hex }))
     .sort((a, b) => (a.balance < b.balance ? -1 : a.balance > b.balance ? 1 : 0));
 }
 

@@ -7,7 +7,9 @@ import type { LocalAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { encodePaymentCookies, encodePaymentHeaders, type Payment } from "../../lib/protocol/payment";
-import { balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../../lib/protocol/typedData";
+import { encodeAccessRequest } from "../../lib/protocol/accessRequest";
+import { TollgateHeader } from "../../lib/protocol/headers";
+import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData, type ChannelId } from "../../lib/protocol/typedData";
 import { devAccount } from "../../scripts/lib/localChain";
 import type { TestChain } from "./localSite";
 
@@ -31,6 +33,11 @@ export type TestChannel = ChannelId & {
   headers(payment: Payment): Record<string, string>;
   /** What a browser sends: `Accept: text/html` and the payment as cookies. */
   browserHeaders(payment: Payment): Record<string, string>;
+  /**
+   * The `Tollgate-Access-Request` header for re-reading `path`, signed by the sender (or
+   * `signer`) at `issuedAt` (default: now).
+   */
+  accessRequest(path: string, options?: { signer?: LocalAccount; issuedAt?: bigint }): Promise<Record<string, string>>;
   /** Adds `amount` to the deposit on chain (faucet, approve, topUp), as the sender. */
   topUp(amount: bigint): Promise<void>;
   /** The sender's uncooperative close at `balance`; returns the block it was mined in and the time from which it settles. */
@@ -105,6 +112,13 @@ export async function openChannel(
       balance: balance.toString(),
       signature: await signer.signTypedData(closeRequestTypedData(domain, id, balance)),
     }),
+    accessRequest: async (path, { signer = account, issuedAt = BigInt(Math.floor(Date.now() / 1000)) } = {}) => ({
+      [TollgateHeader.accessRequest]: encodeAccessRequest({
+        ...id,
+        issuedAt,
+        signature: await signer.signTypedData(accessRequestTypedData(domain, id, path, issuedAt)),
+      }),
+    }),
     headers: programHeaders,
     browserHeaders: (payment) => ({ accept: "text/html", cookie: paymentCookieHeader(payment) }),
     topUp: async (amount) => {
@@ -131,4 +145,20 @@ export async function openChannel(
       return blockNumber;
     },
   };
+}
+
+/** The access token a paid answer (or a sign-in) handed out, from its header; throws if none. */
+export function accessTokenOf(answer: { headers: Headers }): string {
+  const token = answer.headers.get(TollgateHeader.accessToken);
+  if (!token) throw new Error("the answer carries no access token");
+  return token;
+}
+
+/**
+ * `headers` with the access token added as the carrier sends it: a program's header, or (when
+ * `headers` has a cookie, a browser) one more cookie, as the HttpOnly cookie would travel.
+ */
+export function withAccessToken(headers: Record<string, string>, token: string): Record<string, string> {
+  if (headers.cookie !== undefined) return { ...headers, cookie: `${headers.cookie}; ${TollgateHeader.accessToken}=${token}` };
+  return { ...headers, [TollgateHeader.accessToken]: token };
 }

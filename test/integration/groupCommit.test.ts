@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { fromDbAmount, toDbAmount } from "../../lib/db/amount";
 import { commitAcceptance, type AcceptanceWrite } from "../../lib/receiver/commitAcceptance";
+import { isAlreadyBought } from "../../lib/receiver/entitlements";
 import { seedChannel } from "../../scripts/bench/acceptance";
 import { describeEachDatabase } from "../db/databases";
 
@@ -22,9 +23,10 @@ describeEachDatabase("group commit of acceptances", (database) => {
     }
     return { db, channels, articles: rows };
   }
-  const write = (channel: { id: number; version: number }, articleId: number, balance: bigint, n: number): AcceptanceWrite => ({
+  const write = (channel: { id: number; version: number; sender: string }, articleId: number, balance: bigint, n: number): AcceptanceWrite => ({
     channelId: channel.id,
     version: channel.version,
+    buyer: channel.sender,
     balance: toDbAmount(balance),
     signature: signature(n),
     articleId,
@@ -64,6 +66,20 @@ describeEachDatabase("group commit of acceptances", (database) => {
     assert.equal(fromDbAmount(badRow.balance), 0n, "the failed write's balance update was kept");
     assert.equal(badRow.version, bad.version);
     assert.equal(await db.purchase.count({ where: { channelId: good.id } }), 1);
+  });
+
+  it("charges a sender buying one article on two channels at once only once; the other fails on the buyer's key", async () => {
+    const { db, channels, articles } = await fixture([8], 1);
+    const second = await seedChannel(db, 8, 2000n);
+    const results = await Promise.allSettled([
+      commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 8)),
+      commitAcceptance(db, write(second, articles[0].id, PRICE, 9)),
+    ]);
+    assert.deepEqual(results[0], { status: "fulfilled", value: true });
+    assert.equal(results[1].status, "rejected");
+    assert.ok(isAlreadyBought((results[1] as PromiseRejectedResult).reason), "the loser's error is the buyer's unique key");
+    assert.equal(fromDbAmount((await db.channel.findUnique({ where: { id: second.id } }))!.balance), 0n, "the loser's balance update was kept");
+    assert.equal(await db.purchase.count({ where: { articleId: articles[0].id } }), 1);
   });
 
   it("refuses a write on a channel that closed since its proof was checked", async () => {

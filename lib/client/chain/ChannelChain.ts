@@ -37,6 +37,8 @@ export interface ChannelChain {
   signBalanceProof(domain: ChannelDomain, channel: ChannelId, balance: bigint): Promise<`0x${string}`>;
   /** The sender's EIP-712 `CloseRequest` asking the receiver for a closing commitment at `balance`. */
   signCloseRequest(domain: ChannelDomain, channel: ChannelId, balance: bigint): Promise<`0x${string}`>;
+  /** The sender's EIP-712 `AccessRequest` to re-read the article at `path` it bought, signed at `issuedAt` (unix seconds). */
+  signAccessRequest(domain: ChannelDomain, channel: ChannelId, path: string, issuedAt: bigint): Promise<`0x${string}`>;
   /** `getChannelInfo`, or `null` when the manager has no such channel (never opened, or closed). */
   readChannel(manager: Address, channel: ChannelId): Promise<OnChainChannel | null>;
   /** Channels `sender` opened (to `receiver`, if given), from the manager's `ChannelCreated` logs. */

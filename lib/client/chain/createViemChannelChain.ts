@@ -1,6 +1,6 @@
 import { getAddress, type Abi, type Account, type Chain, type PublicClient, type Transport, type WalletClient } from "viem";
 import { channelManagerAbi, tollgateTokenAbi } from "../../chain/abis.generated";
-import { balanceProofTypedData, closeRequestTypedData } from "../../protocol/typedData";
+import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData } from "../../protocol/typedData";
 import { ChainTransactionError } from "../errors";
 import type { ChannelChain, TransactionEvent } from "./ChannelChain";
 import { ensureAllowance } from "./ensureAllowance";
@@ -49,6 +49,9 @@ export function createViemChannelChain(params: CreateViemChannelChainParameters)
 
     signCloseRequest: (domain, channel, balance) =>
       walletClient.signTypedData({ account: walletClient.account, ...closeRequestTypedData(domain, channel, balance) }),
+
+    signAccessRequest: (domain, channel, path, issuedAt) =>
+      walletClient.signTypedData({ account: walletClient.account, ...accessRequestTypedData(domain, channel, path, issuedAt) }),
 
     readChannel: (manager, channel) => getChannelInfo(publicClient, manager, channel),
 
