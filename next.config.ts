@@ -3,8 +3,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // Left to Node rather than bundled: RainbowKit's dependency chain reaches @coinbase/cdp-sdk,
   // whose optional imports Turbopack cannot resolve (and the server never uses it), and
-  // tiny-secp256k1 reads its WebAssembly from beside its own files.
-  serverExternalPackages: ["@coinbase/cdp-sdk", "tiny-secp256k1"],
+  // secp256k1 loads its native binding from beside its own files.
+  serverExternalPackages: ["@coinbase/cdp-sdk", "secp256k1"],
   poweredByHeader: false,
   // `npm test` type-checks the whole project (contracts' scripts and tests included) with
   // `tsc --noEmit`; the build need not do it a second time.

@@ -16,6 +16,7 @@ import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
 import type { StoredProof } from "../protocol/errors";
 import { channelDelegate, channelId, findChannel, loadChannel } from "./channels";
+import { commitAcceptance } from "./commitAcceptance";
 import type { Receiver } from "./context";
 import { hasBought, isAlreadyBought } from "./entitlements";
 import { recoverAddressFast } from "./recoverAddressFast";
@@ -38,7 +39,8 @@ const stored = (row: Channel): StoredProof => ({
  * Applies DESIGN.md's receiver rules to a balance proof offered for `article`:
  * the signer is the channel's sender or delegate; the channel is ours, open and confirmed; the
  * balance is at most the deposit and raises the stored balance by exactly the price. Acceptance
- * and the purchase it buys are one transaction.
+ * and the purchase it buys are one transaction ({@link commitAcceptance}), committed before this
+ * resolves.
  *
  * A sender who already bought the article (on any of its channels, open or closed: the
  * entitlement is the buyer's, lib/receiver/entitlements.ts) is answered without a charge, but
@@ -94,34 +96,19 @@ export async function acceptPayment(
 
   let won: boolean;
   try {
-    won = await receiver.db.$transaction(async (tx) => {
-      // The watcher writes status without touching version: the guard checks both, so a close it
-      // records between our read and this write wins.
-      const { count } = await tx.channel.updateMany({
-        where: { id: channel.id, version: channel.version, status: "open", closeIssuedAt: null },
-        data: {
-          balance: toDbAmount(payment.balance),
-          balanceSignature: toDbSignature(payment.balanceSignature),
-          lastPaidAt: new Date(),
-          version: { increment: 1 },
-        },
-      });
-      if (count === 0) return false;
-      // Throws on Purchase's (buyer, article) key when another channel of this sender bought the
-      // article first, rolling back the balance update above.
-      await tx.purchase.create({
-        data: {
-          buyer: toDbAddress(sender),
-          channelId: channel.id,
-          articleId: article.id,
-          amount: article.price,
-          balance: toDbAmount(payment.balance),
-          signature: toDbSignature(payment.balanceSignature),
-        },
-      });
-      return true;
+    // Stored durably (its commit done) before the article is served; concurrent acceptances share a commit.
+    won = await commitAcceptance(receiver.db, {
+      channelId: channel.id,
+      version: channel.version,
+      buyer: toDbAddress(sender),
+      balance: toDbAmount(payment.balance),
+      signature: toDbSignature(payment.balanceSignature),
+      articleId: article.id,
+      amount: article.price,
     });
   } catch (error) {
+    // Purchase's (buyer, article) key: another channel of this sender bought the article first,
+    // and this write's balance update was rolled back with it.
     if (!isAlreadyBought(error)) throw error;
     // The proof raised the stored balance, so it is the sender's: answer it as the buyer.
     return free((await findChannel(receiver, id))!);

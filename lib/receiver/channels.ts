@@ -56,8 +56,11 @@ export async function loadChannel(receiver: Receiver, id: ChannelId): Promise<Ch
   if (toDbAddress(id.receiver) !== toDbAddress(receiver.config.receiver.address) || id.openBlock > MAX_INT64) {
     throw new ChannelNotFoundError({ channel: id, at: "gate" });
   }
-  // The cursor before the channel: a channel the watcher records in between is then found, never
-  // denied on the strength of an older cursor.
+  // A confirmed channel needs nothing else: one query on the paid path.
+  const seen = await findChannel(receiver, id);
+  if (seen?.confirmed) return seen;
+  // Otherwise the cursor before the channel again: a channel the watcher records in between is
+  // then found, never denied on the strength of an older cursor.
   const cursor = await readCursor(receiver);
   const known = await findChannel(receiver, id);
   if (known?.confirmed) return known;

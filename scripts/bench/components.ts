@@ -10,7 +10,7 @@
 import { readdirSync, readlinkSync } from "node:fs";
 import type { Client, Config, Transaction, TransactionMode } from "@libsql/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
-import { hashTypedData, recoverPublicKey, type PublicClient } from "viem";
+import { hashTypedData, recoverPublicKey } from "viem";
 import { toDbAmount } from "../../lib/db/amount";
 import { toDbAddress } from "../../lib/db/hex";
 import type { Article, Db } from "../../lib/db/Db";
@@ -21,12 +21,10 @@ import { acceptPayment } from "../../lib/receiver/acceptPayment";
 import { findPublishedArticle } from "../../lib/receiver/articles";
 import { findChannel } from "../../lib/receiver/channels";
 import { hasBought } from "../../lib/receiver/entitlements";
-import type { Receiver } from "../../lib/receiver/context";
-import { cursorKey } from "../../lib/receiver/watcher/cursor";
-import { loadConfig } from "../../lib/config";
 import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
 import { createTestDatabase } from "../../test/db/databases";
 import { devAccount } from "../lib/localChain";
+import { scratchReceiver } from "./acceptance";
 
 const CALLS = Number(process.argv[2] ?? 300);
 const PRICE = 10n ** 15n;
@@ -149,21 +147,7 @@ for (const { mode, wal, shared } of variants) {
   const db: Db = shared
     ? Object.assign(new SqliteClient({ adapter: new SharedConnectionLibSql({ url: database.url, intMode: "bigint" }) }), { provider: "sqlite" as const })
     : database.db;
-  const receiver: Receiver = {
-    db,
-    // Never reached: every channel row exists and every proof is within the deposit.
-    chain: undefined as unknown as PublicClient,
-    config: loadConfig({
-      CHAIN_ID: String(CHAIN_ID),
-      RPC_URL: "http://127.0.0.1:1",
-      CHANNEL_MANAGER_ADDRESS: MANAGER,
-      TOKEN_ADDRESS: MANAGER,
-      CONFIRMATIONS: "1",
-      WATCHER_MAX_LAG_SECONDS: "86400",
-    }),
-  };
-  // The watcher's cursor, as if it had just synced: the gate charges only while it is current.
-  await db.chainCursor.create({ data: { ...cursorKey(receiver), blockNumber: 2n, blockHash: `0x${"00".repeat(32)}`, head: 2n, syncedAt: new Date() } });
+  const receiver = await scratchReceiver(db);
   const articles: Article[] = [];
   for (let k = 0; k < total * 2; k++) {
     articles.push(

@@ -10,7 +10,7 @@
  */
 import { createTestDatabase } from "../../test/db/databases";
 import { startSite, startTestChain } from "../../test/helpers/localSite";
-import { stopAll } from "../lib/processes";
+import { stopChildrenOnExit } from "../lib/processes";
 import { openChannels, seedArticles } from "./fixture";
 import { freeLane, newTally, paidLane } from "./lanes";
 import { runLoad } from "./runLoad";
@@ -18,7 +18,7 @@ import { runLoad } from "./runLoad";
 const CONNECTIONS = 8;
 const SECONDS = 5;
 
-process.on("SIGINT", () => (stopAll(), process.exit(130)));
+stopChildrenOnExit();
 
 const chain = await startTestChain();
 await using database = await createTestDatabase("sqlite");

@@ -44,8 +44,39 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): v
   }
 }
 
-export function stopAll(): void {
-  for (const child of children) stop(child);
+export function stopAll(signal: NodeJS.Signals = "SIGTERM"): void {
+  for (const child of children) stop(child, signal);
+}
+
+/** Work to finish before the script exits on a signal (e.g. dropping a scratch database). */
+const shutdownTasks = new Set<() => Promise<unknown>>();
+
+/** Runs `task` if the script is stopped by a signal; returns a function that unregisters it. */
+export function onShutdown(task: () => Promise<unknown>): () => void {
+  shutdownTasks.add(task);
+  return () => shutdownTasks.delete(task);
+}
+
+/**
+ * Makes sure no process this script started outlives it: on SIGINT (Ctrl-C) or SIGTERM, each
+ * child's process group is sent SIGTERM, given `graceMs` to go, and the shutdown tasks run; on any
+ * exit, a throw included, every group still there is killed (SIGKILL: an exit handler cannot
+ * wait). The children lead their own groups (`start`), so a terminal's Ctrl-C never reaches them
+ * by itself, and killing only a parent (npm, next start) would leave its child serving.
+ */
+export function stopChildrenOnExit({ graceMs = 5000 }: { graceMs?: number } = {}): void {
+  process.on("exit", () => stopAll("SIGKILL"));
+  const onSignal = (signal: NodeJS.Signals, code: number) => async () => {
+    console.error(`\n▸ ${signal}: stopping the ${children.size} process group(s) this script started`);
+    stopAll("SIGTERM");
+    const gone = Promise.all([...children].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once("exit", resolve)))));
+    const tasks = Promise.allSettled([...shutdownTasks].map((task) => task()));
+    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.all([gone, tasks]), grace]);
+    process.exit(code);
+  };
+  process.once("SIGINT", onSignal("SIGINT", 130));
+  process.once("SIGTERM", onSignal("SIGTERM", 143));
 }
 
 /** Polls `probe` until it resolves true, or fails after `timeoutMs` with `what` in the message. */

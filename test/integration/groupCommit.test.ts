@@ -1,0 +1,91 @@
+// Group commit (lib/receiver/commitAcceptance.ts): acceptances that arrive together share one
+// transaction, yet each is answered only for its own write, and one bad write never takes the
+// others down with it nor slips through on their commit.
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import { fromDbAmount, toDbAmount } from "../../lib/db/amount";
+import { commitAcceptance, type AcceptanceWrite } from "../../lib/receiver/commitAcceptance";
+import { isAlreadyBought } from "../../lib/receiver/entitlements";
+import { seedChannel } from "../../scripts/bench/acceptance";
+import { describeEachDatabase } from "../db/databases";
+
+const PRICE = 10n ** 15n;
+const signature = (n: number) => `0x${n.toString(16).padStart(130, "0")}`;
+
+describeEachDatabase("group commit of acceptances", (database) => {
+  async function fixture(senders: number[], articles: number) {
+    const { db } = database();
+    const channels = [];
+    for (const sender of senders) channels.push(await seedChannel(db, sender, BigInt(1000 + sender)));
+    const rows = [];
+    for (let k = 0; k < articles; k++) {
+      rows.push(await db.article.create({ data: { slug: `g-${senders[0]}-${k}`, title: "t", teaser: "t", body: "b", price: toDbAmount(PRICE), published: true } }));
+    }
+    return { db, channels, articles: rows };
+  }
+  const write = (channel: { id: number; version: number; sender: string }, articleId: number, balance: bigint, n: number): AcceptanceWrite => ({
+    channelId: channel.id,
+    version: channel.version,
+    buyer: channel.sender,
+    balance: toDbAmount(balance),
+    signature: signature(n),
+    articleId,
+    amount: toDbAmount(PRICE),
+  });
+
+  it("stores every winner of a group and lets only one of two writes on the same version win", async () => {
+    const { db, channels, articles } = await fixture([2, 3, 4], 2);
+    const [a, b, c] = channels;
+    const results = await Promise.all([
+      commitAcceptance(db, write(a, articles[0].id, PRICE, 1)),
+      commitAcceptance(db, write(b, articles[0].id, PRICE, 2)),
+      commitAcceptance(db, write(c, articles[0].id, PRICE, 3)),
+      // The same version of channel a again (a concurrent request that read the same row): it loses.
+      commitAcceptance(db, write(a, articles[1].id, 2n * PRICE, 4)),
+    ]);
+    assert.deepEqual(results, [true, true, true, false]);
+    for (const channel of channels) {
+      const row = (await db.channel.findUnique({ where: { id: channel.id } }))!;
+      assert.equal(fromDbAmount(row.balance), PRICE);
+      assert.equal(row.version, channel.version + 1);
+    }
+    assert.equal(await db.purchase.count({ where: { channelId: a.id } }), 1, "the loser bought nothing");
+  });
+
+  it("fails only the write that fails, and undoes its balance update", async () => {
+    const { db, channels, articles } = await fixture([5, 6], 1);
+    const [good, bad] = channels;
+    const results = await Promise.allSettled([
+      commitAcceptance(db, write(good, articles[0].id, PRICE, 5)),
+      // No such article: the purchase's foreign key fails, after the channel's update in the same transaction.
+      commitAcceptance(db, write(bad, 999_999, PRICE, 6)),
+    ]);
+    assert.deepEqual(results[0], { status: "fulfilled", value: true });
+    assert.equal(results[1].status, "rejected");
+    const badRow = (await db.channel.findUnique({ where: { id: bad.id } }))!;
+    assert.equal(fromDbAmount(badRow.balance), 0n, "the failed write's balance update was kept");
+    assert.equal(badRow.version, bad.version);
+    assert.equal(await db.purchase.count({ where: { channelId: good.id } }), 1);
+  });
+
+  it("charges a sender buying one article on two channels at once only once; the other fails on the buyer's key", async () => {
+    const { db, channels, articles } = await fixture([8], 1);
+    const second = await seedChannel(db, 8, 2000n);
+    const results = await Promise.allSettled([
+      commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 8)),
+      commitAcceptance(db, write(second, articles[0].id, PRICE, 9)),
+    ]);
+    assert.deepEqual(results[0], { status: "fulfilled", value: true });
+    assert.equal(results[1].status, "rejected");
+    assert.ok(isAlreadyBought((results[1] as PromiseRejectedResult).reason), "the loser's error is the buyer's unique key");
+    assert.equal(fromDbAmount((await db.channel.findUnique({ where: { id: second.id } }))!.balance), 0n, "the loser's balance update was kept");
+    assert.equal(await db.purchase.count({ where: { articleId: articles[0].id } }), 1);
+  });
+
+  it("refuses a write on a channel that closed since its proof was checked", async () => {
+    const { db, channels, articles } = await fixture([7], 1);
+    await db.channel.update({ where: { id: channels[0].id }, data: { status: "closing" } });
+    assert.equal(await commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 7)), false);
+    assert.equal(await db.purchase.count({ where: { channelId: channels[0].id } }), 0);
+  });
+});
