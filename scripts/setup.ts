@@ -32,7 +32,7 @@ const { values: flags } = parseArgs({
   options: {
     yes: { type: "boolean", short: "y", default: false },
     force: { type: "boolean", default: false },
-    "env-file": { type: "string", default: path.join(root, ".env") },
+    "file": { type: "string", default: path.join(root, ".env") },
     "site-name": { type: "string" },
     "site-url": { type: "string" },
     "rpc-url": { type: "string" },
@@ -57,7 +57,7 @@ if (flags.help) {
 Asks for each value (Enter takes the default shown), or takes every default with --yes.
 
   --yes, -y                 ask nothing: flags and defaults only
-  --env-file PATH           where to write the configuration (default .env)
+  --file PATH               where to write the configuration (default .env)
   --force                   overwrite an existing env file without asking
   --site-name NAME          the site's name (default Tollgate)
   --rpc-url URL             the chain's JSON-RPC endpoint (default http://127.0.0.1:8545, \`npm run chain\`)
@@ -117,16 +117,17 @@ const isKey = (k: string) => (isHex(k) && k.length === 66 ? undefined : "a priva
 const isUrl = (u: string) => (z.url({ protocol: /^https?$/ }).safeParse(u).success ? undefined : "an http(s) URL, e.g. https://news.example");
 const isCount = (n: string) => (/^[1-9]\d*$/.test(n) ? undefined : "a whole number, 1 or more");
 
-const envFile = path.resolve(flags["env-file"]);
+const envFile = path.resolve(flags["file"]);
 if (existsSync(envFile) && !flags.force) {
   const overwrite = await yesNo(`${envFile} exists: overwrite it`, flags.yes ? false : undefined, false);
-  if (!overwrite) fail(`${envFile} exists; pass --force to overwrite it, or --env-file to write another file`);
+  if (!overwrite) fail(`${envFile} exists; pass --force to overwrite it, or --file to write another file`);
 }
 
 console.log("Tollgate setup: Enter takes the value in brackets.\n");
 const siteName = await ask("Site name", { flag: flags["site-name"], fallback: "Tollgate", check: (v) => (v.length <= 60 ? undefined : "at most 60 characters") });
 const rpcUrl = await ask("Chain RPC URL", { flag: flags["rpc-url"], fallback: "http://127.0.0.1:8545", check: isUrl });
-const chain = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+// Retries: the node may close an idle keep-alive connection while the deployment runs in its child.
+const chain = createPublicClient({ transport: http(rpcUrl) });
 const chainId = await chain.getChainId().catch(() =>
   fail(
     `nothing answers JSON-RPC at ${rpcUrl}.` +
@@ -235,7 +236,7 @@ writeFileSync(
 
 const gas = await chain.getBalance({ address: receiver.address });
 console.log(`
-Wrote ${path.relative(process.cwd(), envFile) || envFile}.
+Wrote ${path.relative(process.cwd(), envFile).startsWith("..") ? envFile : path.relative(process.cwd(), envFile)}.
 
   Site        ${siteName} at ${siteUrl}
   Chain       ${chainId} at ${rpcUrl}
