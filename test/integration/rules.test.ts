@@ -224,12 +224,17 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     await mine(chain, 1); // the head is now a block without a channel in it
     const head = await blockNumber(chain);
     // Far past the head (more than the watcher's margin for blocks mined since its last poll).
-    for (const openBlock of [1n, head, head + 1000n]) {
+    for (const openBlock of [1n, head, head + 200_000n]) {
       const id = { sender: sender.address, receiver: devAccount(1).address, openBlock };
       const payment = await signProof(sender, domainOf(chain), id, PRICE);
       await refused(payment, "alpha", "channel-not-found", RdnHeader.nonexistingChannel);
       assert.equal(await channelRow(db, id), null, `a row was stored for block ${openBlock}`);
     }
+    // Just past the head is a block the chain may have made since the watcher's last look: the
+    // client is told to wait and send the same proof again, not to open another channel.
+    const soon = { sender: sender.address, receiver: devAccount(1).address, openBlock: head + 1000n };
+    await refused(await signProof(sender, domainOf(chain), soon, PRICE), "alpha", "insufficient-confirmations", RdnHeader.insufficientConfirmations);
+    assert.equal(await channelRow(db, soon), null);
   });
 
   it("accepts a delegate's proof on a channel that names the delegate, and only there", async () => {
