@@ -1,6 +1,8 @@
-// The receiver's configuration, parsed once from the environment. Every setting has a default
-// that runs the demo (local chain, its deployment, Hardhat's development receiver key); the
-// development key is refused on any other chain, so a fork cannot ship it by accident.
+// The site's configuration, parsed once from the environment with one described zod schema
+// (.env.example lists the same variables). Every setting has a default that runs the demo (local
+// chain, its deployment, Hardhat's development receiver key); that key is required to be replaced
+// off the local chain, and refused by a production build (NODE_ENV=production) unless
+// ALLOW_DEVELOPMENT_KEYS=yes, so a fork cannot ship it by accident.
 import "server-only";
 import { hkdfSync } from "node:crypto";
 import { getAddress, isAddress, isHex, parseEther, parseGwei, toHex, type Address, type Hex } from "viem";
