@@ -7,10 +7,17 @@ import { HeaderWallet } from "./_components/wallet/HeaderWallet";
 import { WalletProviders } from "./_components/wallet/WalletProviders";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Tollgate", template: "%s · Tollgate" },
-  description: "Read any article for a few cents, paid through a micropayment channel.",
-};
+/** SITE_NAME in every title; read per request like the rest of the configuration. */
+export async function generateMetadata(): Promise<Metadata> {
+  await connection();
+  const { siteName } = getPublicConfig();
+  return {
+    title: { default: siteName, template: `%s · ${siteName}` },
+    description: "Read any article for a few cents, paid through a micropayment channel.",
+    // public/: a fork replaces these files and keeps the names.
+    icons: { icon: [{ url: "/favicon.ico", sizes: "any" }, { url: "/logo.svg", type: "image/svg+xml" }] },
+  };
+}
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
@@ -28,7 +35,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <WalletProviders config={config}>
           <header className="site-header">
             <Link href="/" className="brand">
-              Tollgate
+              {/* public/logo.svg: the logo a fork replaces; decorative beside the name. */}
+              {/* eslint-disable-next-line @next/next/no-img-element -- an SVG needs no image optimisation */}
+              <img src="/logo.svg" alt="" width={28} height={28} className="brand-logo" />
+              {config.siteName}
             </Link>
             <nav aria-label="Site">
               <Link href="/" className="nav-home">

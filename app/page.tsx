@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { listCatalog } from "@/lib/receiver/articles";
 import { getReceiver } from "@/lib/receiver/getReceiver";
+import { getPublicConfig } from "@/lib/config";
 import { tokenUnit } from "@/lib/token";
 import { BoughtMark } from "./_components/catalog/BoughtMark";
 import { Price } from "./_components/ui/Price";
@@ -11,7 +12,7 @@ export default async function Home() {
   const articles = await listCatalog(getReceiver());
   return (
     <main id="main">
-      <h1>Tollgate</h1>
+      <h1>{getPublicConfig().siteName}</h1>
       <p className="lede">
         Read any article for a few cents. Open a payment channel once with a deposit; then each article costs one click, paid
         off-chain, and whatever you do not spend comes back when you close the channel.

@@ -18,6 +18,12 @@ const CHAIN_PORT = Number(process.env.CHAIN_PORT ?? 8545);
 const BLOCK_INTERVAL_MS = 1000;
 const DEMO_DB = `file:${process.env.DEMO_DB_FILE ?? "./tollgate.db"}`;
 process.env.DATABASE_URL = DEMO_DB;
+// The demo's site is a production build (next start) that pays and signs with Hardhat's public
+// development keys, which a production build refuses unless asked in so many words.
+process.env.ALLOW_DEVELOPMENT_KEYS = "yes";
+// The demo is the embedded defaults whatever a fork's .env (written by `npm run setup`) says:
+// this tells Next.js (@next/env) that the environment is loaded already.
+process.env.__NEXT_PROCESSED_ENV = "true";
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
 
 process.on("SIGINT", () => (stopAll(), process.exit(0)));

@@ -6,9 +6,11 @@
  *   withdraw [--min AMOUNT]   withdraw what the proofs entitle the receiver to from open channels
  */
 import { parseArgs } from "node:util";
+import { ConfigError } from "../lib/config";
 import { parseDatabaseUrl, redactDatabaseUrl } from "../lib/db/databaseUrl";
 import { MalformedAmountError } from "../lib/protocol/errors";
 import { parseAmount } from "../lib/protocol/amounts";
+import { checkStartup, refuseToStart } from "../lib/receiver/checkStartup";
 import { getReceiver } from "../lib/receiver/getReceiver";
 import { tokenUnit } from "../lib/token";
 import { printStatus } from "./receiver/status";
@@ -43,12 +45,14 @@ try {
     process.exit(2);
   }
   const receiver = getReceiver();
+  await checkStartup(receiver, () => undefined);
   let ok = true;
   if (command === "status") await printStatus(receiver);
   else ok = await withdraw(receiver, { min: values.min === undefined ? 1n : parseAmount(values.min, tokenUnit.decimals) });
   await receiver.db.$disconnect();
   process.exit(ok ? 0 : 1);
 } catch (error) {
+  if (error instanceof ConfigError) refuseToStart(error);
   if (error instanceof MalformedAmountError) {
     console.error(`receiver: --min ${error.shortMessage}`);
     process.exit(2);

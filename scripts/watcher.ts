@@ -5,11 +5,18 @@
  * a host of its own and start the sites with WATCHER=off, or beside them: the lease lets one act.
  * Ctrl-C stops it and gives the lease up.
  */
+import { checkStartup, refuseToStart } from "../lib/receiver/checkStartup";
+import type { Receiver } from "../lib/receiver/context";
 import { getReceiver } from "../lib/receiver/getReceiver";
 import { startWatcher } from "../lib/receiver/watcher/startWatcher";
 
-const receiver = getReceiver();
-console.log(`watcher: chain ${receiver.config.chainId} at ${receiver.config.rpcUrl}, manager ${receiver.config.channelManager}, receiver ${receiver.config.receiver.address}`);
+let receiver: Receiver;
+try {
+  receiver = getReceiver();
+} catch (error) {
+  refuseToStart(error);
+}
+await checkStartup(receiver, (line) => console.log(line.replace(/^tollgate:/, "watcher:")));
 const watcher = startWatcher(receiver, { keepProcessAlive: true });
 
 const stop = async () => {

@@ -13,7 +13,7 @@ export type DbProvider = 'sqlite' | 'postgres'
  */
 export type DatabaseUrl = { provider: DbProvider; url: string }
 
-const databaseUrlSchema = z
+export const databaseUrlSchema = z
   .string()
   .trim()
   .min(1)

@@ -6,5 +6,7 @@ import type { Receiver } from "./context";
 
 /** The app's receiver: the environment's configuration, database and chain. */
 export function getReceiver(): Receiver {
-  return { db: getDb(), chain: getPublicClient(), config: getConfig() };
+  // The configuration first: a wrong DATABASE_URL is one of its problems, told as such.
+  const config = getConfig();
+  return { db: getDb(), chain: getPublicClient(), config };
 }

@@ -1,7 +1,10 @@
 import "server-only";
 import { errorSummary } from "../chain/errorSummary";
+import { getPublicConfig } from "../config";
 import { parseDatabaseUrl } from "../db/databaseUrl";
+import { checkStartup, refuseToStart } from "./checkStartup";
 import { getReceiver } from "./getReceiver";
+import type { Receiver } from "./context";
 import { acquireLease, newHolder, releaseLease, takeLeaseOfDeadProcess } from "./leader/lease";
 import { SQLITE_INSTANCE_LEASE } from "./leader/leaseNames";
 import { setLocalWatcher } from "./watcher/localWatcher";
@@ -12,10 +15,19 @@ import { tokenDomain } from "./x402/tokenDomain";
  * What a Tollgate server starts beside serving pages (instrumentation.ts): the chain watcher, in
  * every instance, leading in one at a time. On SQLite only one instance may use a database file
  * (SQLite has no way to share a lease with another host's process, and the scale-out path is
- * PostgreSQL), so a second one stops at start-up and says so.
+ * PostgreSQL), so a second one stops at start-up and says so. Before any of it, the configuration
+ * and the chain are checked (lib/receiver/checkStartup.ts): a wrong one stops the server.
  */
 export async function startInServer(): Promise<void> {
-  const receiver = getReceiver();
+  let receiver: Receiver;
+  try {
+    receiver = getReceiver();
+    // The pages' share too: a wrong SITE_NAME or PUBLIC_RPC_URL would otherwise fail every page.
+    getPublicConfig();
+  } catch (error) {
+    refuseToStart(error);
+  }
+  await checkStartup(receiver);
   const holder = newHolder();
   const { leaseMs } = receiver.config.watcher;
   const cleanups: (() => Promise<void>)[] = [];

@@ -32,7 +32,7 @@ Options:
   --contract 0x…          the channel manager to trust (default: this chain's known deployment)
   --amount AMOUNT         with faucet: how many tokens to take (default 100)
   --uncooperative         with close: close without the receiver (settle after the challenge period)
-  -h, --help              show this help`;
+  -h, --help, help        show this help`;
 
 const amount = z.string().regex(/^\s*(\d+(\.\d*)?|\.\d+)\s*$/, { error: "must be a plain decimal number of tokens, such as 0.05" });
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: "must be a 0x-prefixed 32-byte hex private key" });
@@ -93,7 +93,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0) return "help";
+  // `help` as a command too, as `npm run receiver -- help` has it.
+  if (values.help || positionals.length === 0 || (positionals.length === 1 && positionals[0] === "help")) return "help";
   if (positionals.length !== 2) throw new UsageError(`expected a command and one URL, got: ${positionals.join(" ")}`);
   const result = optionsSchema.safeParse({
     command: positionals[0],

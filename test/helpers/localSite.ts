@@ -107,6 +107,11 @@ export async function startSite({
     TOKEN_ADDRESS: chain.deployment.token,
     WATCHER_FROM_BLOCK: String(chain.deployment.deployedAtBlock),
     NODE_ENV: "production",
+    // A production build on Hardhat's public keys: refused unless asked (lib/config.ts).
+    ALLOW_DEVELOPMENT_KEYS: "yes",
+    // Tells Next.js (@next/env) that the environment is loaded already: a fork's own .env, which
+    // `npm run setup` writes for its chain, must not reach a suite's site.
+    __NEXT_PROCESSED_ENV: "true",
     ...extra,
   };
   let child: ChildProcess;

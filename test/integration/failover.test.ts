@@ -111,7 +111,7 @@ describe("a second instance on one SQLite file", () => {
         cwd: root,
         encoding: "utf8",
         timeout: 60_000,
-        env: { ...process.env, DATABASE_URL: database.url, RPC_URL: chain.url, CHANNEL_MANAGER_ADDRESS: chain.deployment.channelManager, TOKEN_ADDRESS: chain.deployment.token },
+        env: { ...process.env, ...site.env },
       });
       assert.notEqual(second.status, 0, "the second instance kept running");
       assert.match(second.stderr + second.stdout, /another server .* is using this SQLite database.*PostgreSQL/s);

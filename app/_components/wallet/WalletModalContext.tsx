@@ -23,7 +23,8 @@ export function useWalletModal(): WalletModal {
 }
 
 /** Mounts RainbowKit's modals on first use and passes them each request to open. */
-export function WalletModalProvider({ children }: { children: ReactNode }) {
+/** `appName`: SITE_NAME, the name RainbowKit shows in its modals. */
+export function WalletModalProvider({ appName, children }: { appName: string; children: ReactNode }) {
   const [request, setRequest] = useState<ModalRequest>();
   const ask = useCallback((kind: ModalRequest["kind"]) => setRequest((last) => ({ id: (last?.id ?? 0) + 1, kind })), []);
   const modal = useMemo<WalletModal>(
@@ -35,7 +36,7 @@ export function WalletModalProvider({ children }: { children: ReactNode }) {
       {children}
       {request && (
         <Suspense fallback={null}>
-          <WalletModals request={request} />
+          <WalletModals request={request} appName={appName} />
         </Suspense>
       )}
     </WalletModalContext>

@@ -23,9 +23,9 @@ function Opener({ request }: { request: ModalRequest }) {
  * RainbowKit's modals (wallet list, account), loaded on the first click that needs them: the
  * article page does not send RainbowKit's code to a reader who never opens them.
  */
-export default function WalletModals({ request }: { request: ModalRequest }) {
+export default function WalletModals({ request, appName }: { request: ModalRequest; appName: string }) {
   return (
-    <RainbowKitProvider theme={lightTheme({ accentColor: "#0b6e4f", borderRadius: "medium" })} modalSize="compact" appInfo={{ appName: "Tollgate" }}>
+    <RainbowKitProvider theme={lightTheme({ accentColor: "#0b6e4f", borderRadius: "medium" })} modalSize="compact" appInfo={{ appName }}>
       <Opener request={request} />
     </RainbowKitProvider>
   );

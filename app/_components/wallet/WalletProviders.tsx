@@ -47,7 +47,8 @@ function createWagmiConfig(config: PublicConfig) {
   // WalletConnect only with a real project id: with a placeholder it cannot connect anyway,
   // and its client (~200 kB gzipped) would load on every page.
   const projectId = config.walletConnectProjectId;
-  const metadata = { name: "Tollgate", description: "Pay-per-article reading", url: typeof window === "undefined" ? "" : window.location.origin, icons: [] };
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  const metadata = { name: config.siteName, description: "Pay-per-article reading", url: origin, icons: [`${origin}/logo.svg`] };
   const wallets = [
     ...(ethereumIsAnnounced() ? [] : [injectedWallet()]),
     ...(projectId ? [walletConnectWallet({ projectId, options: { metadata } })] : []),
@@ -76,7 +77,7 @@ export function WalletProviders({ config, children }: { config: PublicConfig; ch
   return (
     <WagmiProvider config={state.wagmi}>
       <QueryClientProvider client={state.queryClient}>
-        <WalletModalProvider>
+        <WalletModalProvider appName={config.siteName}>
           <ReaderProvider config={config}>
             <PaymentCookieSync />
             {children}
