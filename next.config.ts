@@ -10,6 +10,9 @@ const nextConfig: NextConfig = {
   // `tsc --noEmit`; the build need not do it a second time.
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
+  // unauthorized() and forbidden() (lib/receiver/admin/requirePublisher.ts): a 401 or 403 from an
+  // admin page or server action, rendered by app/unauthorized.tsx and app/forbidden.tsx.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

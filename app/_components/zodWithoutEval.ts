@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 // Zod compiles object parsers with `new Function` when it can, and finds out by trying: under
 // the pages' Content-Security-Policy (no 'unsafe-eval', lib/securityHeaders.ts) that try is a

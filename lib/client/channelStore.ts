@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hex } from "viem";
 import type { ChannelId } from "../protocol/typedData";
 import { addressCodec, chainIdNumber, decodeFields, encodeFields, signatureCodec, uint128Codec, uint64Codec } from "../protocol/wire";
@@ -66,18 +66,18 @@ const recordSchema = z.object({
   sender: addressCodec,
   receiver: addressCodec,
   openBlock: uint64Codec,
-  delegate: addressCodec.optional(),
+  delegate: z.optional(addressCodec),
   deposit: uint128Codec,
   balance: uint128Codec,
-  balanceSignature: signatureCodec.optional(),
-  signed: z.object({ balance: uint128Codec, balanceSignature: signatureCodec }).optional(),
+  balanceSignature: z.optional(signatureCodec),
+  signed: z.optional(z.object({ balance: uint128Codec, balanceSignature: signatureCodec })),
   status: z.enum(["open", "closing", "settled"]),
-  settleTime: uint64Codec.optional(),
-  origin: z.string().max(2048).optional(),
-  updatedAt: z.number().int().nonnegative(),
+  settleTime: z.optional(uint64Codec),
+  origin: z.optional(z.string().check(z.maxLength(2048))),
+  updatedAt: z.number().check(z.int(), z.nonnegative()),
 });
 
-const sessionKeySchema = z.object({ version: z.literal(1), address: addressCodec, privateKey: z.string().regex(/^0x[0-9a-f]{64}$/) });
+const sessionKeySchema = z.object({ version: z.literal(1), address: addressCodec, privateKey: z.string().check(z.regex(/^0x[0-9a-f]{64}$/)) });
 
 /** Which channels to list: every field given must match. */
 export type ChannelFilter = Partial<Pick<ChannelRecord, "chainId" | "contract" | "sender" | "receiver" | "status" | "origin">>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isAddressEqual, type Address, type Hash } from "viem";
 import type { PaymentTerms } from "../protocol/paymentRequest";
 import type { ChannelChain } from "./chain/ChannelChain";
@@ -75,7 +75,7 @@ export type TollgateClientOptions = {
 /** An article as a Tollgate site serves it to programs. */
 export type Article = { slug: string; title: string; body: string; price: bigint };
 
-const articleSchema = z.object({ slug: z.string(), title: z.string(), body: z.string(), price: z.string().regex(/^(0|[1-9][0-9]*)$/) });
+const articleSchema = z.object({ slug: z.string(), title: z.string(), body: z.string(), price: z.string().check(z.regex(/^(0|[1-9][0-9]*)$/)) });
 
 export type TollgateClient = ReturnType<typeof createTollgateClient>;
 

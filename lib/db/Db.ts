@@ -12,6 +12,7 @@ import type { DbProvider } from './databaseUrl'
 
 export type {
   Article,
+  ArticleDailyStats,
   ChainCursor,
   ChainEvent,
   Channel,
@@ -34,6 +35,8 @@ type ModelName =
   | 'receiverTransaction'
   | 'transactionBroadcast'
   | 'signInNonce'
+  | 'articleDailyStats'
+  | 'siteSetting'
 
 // A model delegate without its symbol-keyed type metadata (provider-specific) and without
 // aggregate/groupBy: amounts are strings, so `_sum`/`_avg` mean nothing here anyway; use

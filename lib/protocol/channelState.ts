@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hex } from "viem";
 import { RdnHeader, type HeadersLike } from "./headers";
 import { addressCodec, decodeFields, encodeFields, signatureCodec, uint128Codec, uint64Codec, type FieldIssue } from "./wire";
@@ -31,7 +31,7 @@ export const channelStateSchema = z.object({
   sender: addressCodec,
   openBlock: uint64Codec,
   balance: uint128Codec,
-  balanceSignature: signatureCodec.optional(),
+  balanceSignature: z.optional(signatureCodec),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hex } from "viem";
 import { parseCookieHeader, serializeCookie, type CookieAttributes } from "./cookies";
 import { MalformedPaymentError } from "./errors";

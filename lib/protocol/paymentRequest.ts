@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address } from "viem";
 import { channelStateSchema, decodeChannelStateHeaders, type ChannelState } from "./channelState";
 import {
@@ -87,13 +87,13 @@ const termsHeaderSchema = z.object({
 });
 
 /** Terms as the JSON body carries them: the same, except that the chain id is a number. */
-const termsJsonSchema = termsHeaderSchema.extend({ chainId: chainIdNumber });
+const termsJsonSchema = z.extend(termsHeaderSchema, { chainId: chainIdNumber });
 
 /** The members of a 402 body that {@link decodePaymentRequestBody} reads; others are ignored. */
-const bodySchema = termsJsonSchema.extend({
+const bodySchema = z.extend(termsJsonSchema, {
   status: z.literal(402, { error: "must be 402" }),
   reason: z.enum(paymentRequestReasons, { error: `must be one of ${paymentRequestReasons.join(", ")}` }),
-  stored: channelStateSchema.optional(),
+  stored: z.optional(channelStateSchema),
 });
 
 /**

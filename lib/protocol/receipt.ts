@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { decodeChannelStateHeaders, encodeChannelStateHeaders, type ChannelState } from "./channelState";
 import { MalformedPaymentResponseError } from "./errors";
 import { RdnHeader, type HeadersLike } from "./headers";

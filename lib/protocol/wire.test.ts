@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { address, signature, uint128, uint64 } from "./test-arbitraries";
 import {
   MAX_UINT128,
@@ -15,7 +15,7 @@ import {
   uint64Codec,
 } from "./wire";
 
-const accepts = (schema: z.ZodType, text: string) => z.safeDecode(schema, text).success;
+const accepts = (schema: z.core.$ZodType, text: string) => z.safeDecode(schema, text).success;
 
 describe("uint128Codec", () => {
   it("decodes canonical decimals up to 2^128-1", () => {

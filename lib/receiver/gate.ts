@@ -15,6 +15,7 @@ import { hasBought } from "./entitlements";
 import { findPublishedArticle, isFree } from "./articles";
 import { articleSlugFromPath } from "./articlePath";
 import type { Receiver } from "./context";
+import { viewCounterFor, viewCountingEnabled } from "./viewCounter";
 
 export type GateRequest = { method: string; pathname: string; headers: HeadersLike };
 
@@ -50,6 +51,15 @@ export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms
  * may spend: a HEAD, or any other method, is answered as if the proof bought nothing new.
  */
 export async function gate(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
+  const decision = await decide(receiver, request);
+  if (request.method === "GET" && "article" in decision && viewCountingEnabled()) {
+    // The funnel's page views and paywall impressions: a Map update here, written later.
+    viewCounterFor(receiver.db).count(decision.article.id, decision.type === "refused" && decision.error.status === 402);
+  }
+  return decision;
+}
+
+async function decide(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
   const slug = articleSlugFromPath(request.pathname);
   if (slug === null) return { type: "pass" };
   const article = await unavailableOnOutage(() => findPublishedArticle(receiver, slug));

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { MalformedRequestError } from "../protocol/errors";
 import { decodeFields } from "../protocol/wire";
 
@@ -6,7 +6,7 @@ import { decodeFields } from "../protocol/wire";
  * Decodes a route handler's input (path parameters, query, JSON body) with the protocol's wire
  * codecs, turning the first bad field into a 400 that names it.
  */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: string): z.output<Schema> {
+export function parseInput<Schema extends z.core.$ZodType>(schema: Schema, input: unknown, where: string): z.output<Schema> {
   const result = decodeFields(schema, input);
   if (result.ok) return result.value;
   const field = result.issue.field ? `"${result.issue.field}" ${where}` : where;

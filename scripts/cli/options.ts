@@ -51,7 +51,7 @@ const optionsSchema = z.object({
   topUp: amount.optional(),
   amount: amount.default("100"),
   permit: z.boolean().default(false),
-  contract: addressCodec.optional(),
+  contract: z.optional(addressCodec),
   uncooperative: z.boolean().default(false),
 });
 

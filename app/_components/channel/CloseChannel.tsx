@@ -18,7 +18,7 @@ function useChallengePeriod() {
   const { config, publicClient } = useReader();
   return useQuery({
     queryKey: ["tollgate", "challenge-period", config.channelManager],
-    queryFn: () => publicClient.readContract({ address: config.channelManager, abi: channelManagerAbi, functionName: "challengePeriod" }),
+    queryFn: async () => (await publicClient()).readContract({ address: config.channelManager, abi: channelManagerAbi, functionName: "challengePeriod" }),
     staleTime: Infinity,
   });
 }

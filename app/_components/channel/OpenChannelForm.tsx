@@ -2,7 +2,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useAccount } from "wagmi";
-import { detectPermit } from "@/lib/client/chain/detectPermit";
 import { formatAmount, formatTokenAmount } from "@/lib/protocol/amounts";
 import { describeError, type ReaderError } from "../reader/describeError";
 import { FaucetButton } from "../reader/FaucetButton";
@@ -22,7 +21,11 @@ function usePermitSupport() {
   return useQuery({
     queryKey: ["tollgate", "permit", config.token, address],
     enabled: Boolean(address),
-    queryFn: async () => Boolean(await detectPermit(publicClient, config.token, address!)),
+    queryFn: async () => {
+      // Loaded with the form's first query, not with the page: it brings viem's contract reads.
+      const { detectPermit } = await import("@/lib/client/chain/detectPermit");
+      return Boolean(await detectPermit(await publicClient(), config.token, address!));
+    },
     staleTime: Infinity,
   });
 }

@@ -12,7 +12,7 @@ export function useChainClock(): bigint | undefined {
   const { publicClient } = useReader();
   const block = useQuery({
     queryKey: ["tollgate", "latest-block"],
-    queryFn: async () => ({ timestamp: (await publicClient.getBlock({ blockTag: "latest" })).timestamp, readAt: Date.now() }),
+    queryFn: async () => ({ timestamp: (await (await publicClient()).getBlock({ blockTag: "latest" })).timestamp, readAt: Date.now() }),
     refetchInterval: 5_000,
   });
   const [now, setNow] = useState(() => Date.now());

@@ -1,28 +1,22 @@
 "use client";
 import { createContext, use, useMemo, useRef, type ReactNode } from "react";
-import { createPublicClient, createWalletClient, custom, http, type Account, type Address, type Chain, type PublicClient, type Transport, type WalletClient } from "viem";
+import type { Account, Address, Chain, PublicClient, Transport, WalletClient } from "viem";
 import type { Connector } from "wagmi";
 import type { PublicConfig } from "@/lib/config";
-import { createTollgateClient, createViemChannelChain, formatTokenAmount, type TollgateClient } from "@/lib/client";
+import type { TollgateClient } from "@/lib/client";
 import type { ClientStorage } from "@/lib/client/storage/ClientStorage";
 import { createLocalStorage } from "@/lib/client/storage/createLocalStorage";
 import { chainOf } from "../wallet/chainOf";
-import { describeError } from "./describeError";
-import { describeWalletRequest, PROMPT_METHODS, type ProgressSink } from "./progress";
+import type { ProgressSink } from "./progress";
+import type { ClientOptions, ReaderSdk } from "./readerSdk";
 
-/** How a client pays and funds: the long-lived one that unlocks never opens or tops up on its own. */
-export type ClientOptions = {
-  permit?: "auto" | "always" | "never";
-  /** Name a new session key as the delegate of channels this client opens. */
-  sessionKey?: boolean;
-  /** Allow `client.topUp` (top-ups by exactly the amount asked). */
-  topUp?: boolean;
-};
+export type { ClientOptions } from "./readerSdk";
 
 export type Reader = {
   config: PublicConfig;
   chain: Chain;
-  publicClient: PublicClient;
+  /** The site chain's public client (viem and the SDK load on the first call). */
+  publicClient(): Promise<PublicClient>;
   /** The site's origin (browser only). */
   origin(): string;
   /** This browser's channel and session-key storage (browser only). */
@@ -54,65 +48,28 @@ export function ReaderProvider({ config, children }: { config: PublicConfig; chi
 
   const reader = useMemo<Reader>(() => {
     const chain = chainOf(config);
-    const publicClient = createPublicClient({ chain, transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient;
     let storage: ClientStorage | undefined;
-    let promptId = 0;
-
-    async function walletClient(connector: Connector, address: Address) {
-      const provider = (await connector.getProvider()) as { request(args: { method: string; params?: unknown }): Promise<unknown> };
-      const transport = custom(
-        {
-          async request({ method, params }: { method: string; params?: unknown }) {
-            const report = sink.current;
-            if (!report || !PROMPT_METHODS.has(method)) return provider.request({ method, params });
-            const id = ++promptId;
-            report({ type: "prompt", id, ...describeWalletRequest(method, params) });
-            try {
-              const result = await provider.request({ method, params });
-              report({ type: "answered", id, result });
-              return result;
-            } catch (error) {
-              report({ type: "failed", id, error: describeError(error).title });
-              throw error;
-            }
-          },
+    const storageOnce = () => (storage ??= createLocalStorage());
+    // viem's clients and the SDK come in their own chunk, on first use (readerSdk.ts).
+    let sdk: Promise<ReaderSdk> | undefined;
+    const sdkOnce = () =>
+      (sdk ??= import("./readerSdk").then(
+        ({ createReaderSdk }) => createReaderSdk({ config, chain, storage: storageOnce, sink: () => sink.current }),
+        (error: unknown) => {
+          // A chunk that failed to load (the network blipped) is asked for again next time.
+          sdk = undefined;
+          throw error;
         },
-        // A declined prompt must not be shown again.
-        { retryCount: 0 },
-      );
-      return createWalletClient({ account: address, chain, transport });
-    }
-
-    async function makeClient(connector: Connector, address: Address, options: ClientOptions): Promise<TollgateClient> {
-      const channelChain = createViemChannelChain({
-        publicClient,
-        walletClient: await walletClient(connector, address),
-        confirmations: config.confirmations,
-        onTransaction: (event) => sink.current?.({ type: "transaction", event }),
-        scanFromBlock: BigInt(config.deployedAtBlock),
-      });
-      return createTollgateClient({
-        chain: channelChain,
-        storage: reader.storage(),
-        trustedContracts: [config.channelManager],
-        // The page asks before any transaction: paying never opens or tops up a channel by itself.
-        autoOpen: false,
-        topUp: options.topUp ? (missing) => missing : false,
-        permit: options.permit ?? "auto",
-        sessionKey: options.sessionKey ?? true,
-        formatAmount: (amount) => formatTokenAmount(amount, config.tokenUnit),
-        warn: (message) => console.warn(message),
-        confirmationWaitMs: 1000,
-      });
-    }
+      ));
+    const makeClient = async (connector: Connector, address: Address, options: ClientOptions) => (await sdkOnce()).makeClient(connector, address, options);
 
     const reader: Reader = {
       config,
       chain,
-      publicClient,
+      publicClient: async () => (await sdkOnce()).publicClient,
       origin: () => window.location.origin,
-      storage: () => (storage ??= createLocalStorage()),
-      walletClient,
+      storage: storageOnce,
+      walletClient: async (connector, address) => (await sdkOnce()).walletClient(connector, address),
       client(connector, address, options) {
         if (options) return makeClient(connector, address, options);
         const key = `${connector.uid}:${address}`;

@@ -1,5 +1,4 @@
-import { decodeFunctionData, type Hash, type Hex } from "viem";
-import { channelManagerAbi, tollgateTokenAbi } from "@/lib/chain/abis.generated";
+import type { Hash } from "viem";
 import type { TransactionEvent } from "@/lib/client";
 
 /**
@@ -29,11 +28,8 @@ export type ProgressEvent =
 
 export type ProgressSink = (event: ProgressEvent) => void;
 
-/** Wallet methods that show the reader a prompt. */
-export const PROMPT_METHODS = new Set(["eth_sendTransaction", "eth_signTypedData_v4"]);
-
 /** What each contract call does, in the reader's words. */
-const callLabels: Record<string, string> = {
+export const callLabels: Record<string, string> = {
   approve: "Allow the channel contract to take the deposit",
   createChannel: "Open the channel",
   createChannelWithPermit: "Open the channel (one transaction, with the permit)",
@@ -43,37 +39,6 @@ const callLabels: Record<string, string> = {
   settle: "Settle the channel",
   faucet: "Get test tokens",
 };
-
-/** A wallet request's label: decoded from the transaction's calldata or the typed data's type. */
-export function describeWalletRequest(method: string, params: unknown): { kind: Step["kind"]; label: string } {
-  const list = Array.isArray(params) ? params : [];
-  if (method === "eth_signTypedData_v4") {
-    let primaryType = "";
-    try {
-      const json = list[1];
-      primaryType = ((typeof json === "string" ? JSON.parse(json) : json) as { primaryType?: string })?.primaryType ?? "";
-    } catch {
-      // Unreadable typed data: a generic label.
-    }
-    const label =
-      primaryType === "Permit"
-        ? "Sign the permit for the deposit (free: no transaction)"
-        : primaryType === "BalanceProof"
-          ? "Sign the payment (free: no transaction)"
-          : "Sign the message";
-    return { kind: "signature", label };
-  }
-  const data = (list[0] as { data?: Hex; input?: Hex } | undefined)?.data ?? (list[0] as { input?: Hex } | undefined)?.input;
-  let functionName = "";
-  if (data) {
-    try {
-      functionName = decodeFunctionData({ abi: [...channelManagerAbi, ...tollgateTokenAbi], data }).functionName;
-    } catch {
-      // Another contract: a generic label.
-    }
-  }
-  return { kind: "transaction", label: callLabels[functionName] ?? "Send the transaction" };
-}
 
 /** Applies one event to the steps. */
 export function reduceSteps(steps: Step[], event: ProgressEvent): Step[] {

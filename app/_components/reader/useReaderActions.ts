@@ -1,11 +1,12 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address } from "viem";
 import { useAccount, type Connector } from "wagmi";
 import { tollgateTokenAbi } from "@/lib/chain/abis.generated";
 import { waitForTransaction } from "@/lib/chain/waitForTransaction";
-import { parseAmount, type ChannelRecord } from "@/lib/client";
+import type { ChannelRecord } from "@/lib/client";
+import { parseAmount } from "@/lib/protocol/amounts";
 import type { ServerChannel } from "@/lib/client/site/fetchServerChannels";
 import { encodePaymentHeaders, type Payment } from "@/lib/protocol/payment";
 import { clearPaymentCookiesNow, readPaymentCookies, setPaymentCookies } from "./paymentCookies";
@@ -103,7 +104,7 @@ export function useReaderActions() {
         const client = await reader.client(connector, address);
         // An idle local chain mines no blocks, so its latest block's clock stands still and the
         // SDK would think the challenge period still runs: mine one (local chain only).
-        if (reader.config.isLocalChain) await reader.publicClient.request({ method: "evm_mine" } as never).catch(() => undefined);
+        if (reader.config.isLocalChain) await (await reader.publicClient()).request({ method: "evm_mine" } as never).catch(() => undefined);
         const result = await client.settle(record);
         await refresh();
         return result;
@@ -173,7 +174,7 @@ export function useReaderActions() {
           functionName: "faucet",
           args: [parseAmount(FAUCET_TOKENS, reader.config.tokenUnit.decimals)],
         });
-        await waitForTransaction(reader.publicClient, hash, {
+        await waitForTransaction(await reader.publicClient(), hash, {
           onProgress: (progress) => sink?.({ type: "transaction", event: { action: "approve", ...progress } }),
         });
         await queryClient.invalidateQueries({ queryKey: ["tollgate", "token-balance"] });

@@ -11,7 +11,7 @@ export function useTokenBalance() {
   return useQuery({
     queryKey: ["tollgate", "token-balance", config.token, address],
     enabled: Boolean(address),
-    queryFn: () => publicClient.readContract({ address: config.token, abi: tollgateTokenAbi, functionName: "balanceOf", args: [address!] }),
+    queryFn: async () => (await publicClient()).readContract({ address: config.token, abi: tollgateTokenAbi, functionName: "balanceOf", args: [address!] }),
     staleTime: 15_000,
   });
 }

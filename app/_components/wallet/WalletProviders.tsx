@@ -13,6 +13,29 @@ import { WalletModalProvider } from "./WalletModalContext";
 import { walletConnectors } from "./walletConnectors";
 
 /**
+ * Whether `window.ethereum` is also announced over EIP-6963. wagmi then has a connector for it
+ * already (listed under "Installed", by name), and RainbowKit's generic "Browser Wallet" would be
+ * a second connector on the same provider: both listen to its `accountsChanged`, so connecting
+ * one raced the other, and on a slow machine the page could end up with the other connector's
+ * connection and a status stuck at "connecting" (the account button never showing). Wallets
+ * answer the request synchronously (EIP-6963's reference behaviour); one that answers later
+ * keeps the generic entry, as before.
+ */
+function ethereumIsAnnounced(): boolean {
+  if (typeof window === "undefined") return false;
+  const ethereum = (window as { ethereum?: unknown }).ethereum;
+  if (!ethereum) return false;
+  let announced = false;
+  const onAnnounce = (event: Event) => {
+    if ((event as CustomEvent<{ provider?: unknown }>).detail?.provider === ethereum) announced = true;
+  };
+  window.addEventListener("eip6963:announceProvider", onAnnounce);
+  window.dispatchEvent(new Event("eip6963:requestProvider"));
+  window.removeEventListener("eip6963:announceProvider", onAnnounce);
+  return announced;
+}
+
+/**
  * wagmi's config for the one chain the site takes payments on. The wallet list is small on
  * purpose (every wallet is code the article page sends): wallets that announce themselves over
  * EIP-6963 (MetaMask and most extensions) appear under "Installed" anyway; WalletConnect covers
@@ -25,7 +48,11 @@ function createWagmiConfig(config: PublicConfig) {
   // and its client (~200 kB gzipped) would load on every page.
   const projectId = config.walletConnectProjectId;
   const metadata = { name: "Tollgate", description: "Pay-per-article reading", url: typeof window === "undefined" ? "" : window.location.origin, icons: [] };
-  const groups = [{ groupName: "Wallets", wallets: projectId ? [injectedWallet(), walletConnectWallet({ projectId, options: { metadata } })] : [injectedWallet()] }];
+  const wallets = [
+    ...(ethereumIsAnnounced() ? [] : [injectedWallet()]),
+    ...(projectId ? [walletConnectWallet({ projectId, options: { metadata } })] : []),
+  ];
+  const groups = [{ groupName: "Wallets", wallets }];
   if (config.isLocalChain && config.devWallet) {
     groups.unshift({ groupName: "No wallet? Try it on the local chain", wallets: [devWallet({ privateKey: config.devWallet.privateKey, chain })()] });
   }

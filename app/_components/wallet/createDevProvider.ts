@@ -1,5 +1,5 @@
-import { createWalletClient, hexToBigInt, http, toHex, type Chain, type Hex, type TypedDataDefinition } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { hexToBigInt, toHex, type Chain, type Hex, type TypedDataDefinition } from "viem";
+import type { createDevSigner } from "./devSigner";
 
 type Listener = (payload: unknown) => void;
 type ProviderRequest = { method: string; params?: unknown };
@@ -20,9 +20,17 @@ const CONNECTED_KEY = "tollgate.devwallet.connected";
  * wallet without that network would (4902).
  */
 export function createDevProvider({ privateKey, chain }: { privateKey: Hex; chain: Chain }) {
-  const account = privateKeyToAccount(privateKey);
   const rpcUrl = chain.rpcUrls.default.http[0]!;
-  const wallet = createWalletClient({ account, chain, transport: http(rpcUrl) });
+  let signer: Promise<ReturnType<typeof createDevSigner>> | undefined;
+  const signerOnce = () =>
+    (signer ??= import("./devSigner").then(
+      ({ createDevSigner }) => createDevSigner({ privateKey, chain }),
+      (error: unknown) => {
+        // A chunk that failed to load is asked for again on the next request.
+        signer = undefined;
+        throw error;
+      },
+    ));
   const listeners = new Map<string, Set<Listener>>();
   const storage = typeof localStorage === "undefined" ? undefined : localStorage;
   let connected = storage?.getItem(CONNECTED_KEY) === "1";
@@ -30,16 +38,17 @@ export function createDevProvider({ privateKey, chain }: { privateKey: Hex; chai
   let sending: Promise<unknown> = Promise.resolve();
 
   const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((listener) => listener(payload));
-  const accounts = () => (connected ? [account.address] : []);
-  const setConnected = (value: boolean) => {
+  const address = async () => (await signerOnce()).account.address;
+  const accounts = async () => (connected ? [await address()] : []);
+  const setConnected = async (value: boolean) => {
     if (value === connected) return;
     connected = value;
     if (value) storage?.setItem(CONNECTED_KEY, "1");
     else storage?.removeItem(CONNECTED_KEY);
-    emit("accountsChanged", accounts());
+    emit("accountsChanged", await accounts());
   };
-  const permissions = () =>
-    connected ? [{ parentCapability: "eth_accounts", caveats: [{ type: "restrictReturnedAccounts", value: [account.address] }] }] : [];
+  const permissions = async () =>
+    connected ? [{ parentCapability: "eth_accounts", caveats: [{ type: "restrictReturnedAccounts", value: [await address()] }] }] : [];
 
   async function forward(method: string, params: unknown): Promise<unknown> {
     const response = await fetch(rpcUrl, {
@@ -54,6 +63,7 @@ export function createDevProvider({ privateKey, chain }: { privateKey: Hex; chai
 
   async function sendTransaction(request: Record<string, Hex | undefined>): Promise<Hex> {
     const big = (value: Hex | undefined) => (value === undefined ? undefined : hexToBigInt(value));
+    const { wallet } = await signerOnce();
     return wallet.sendTransaction({
       to: request.to,
       data: request.data ?? request.input,
@@ -68,17 +78,17 @@ export function createDevProvider({ privateKey, chain }: { privateKey: Hex; chai
       const list = Array.isArray(params) ? params : [];
       switch (method) {
         case "eth_requestAccounts":
-          setConnected(true);
+          await setConnected(true);
           return accounts();
         case "eth_accounts":
           return accounts();
         case "wallet_requestPermissions":
-          setConnected(true);
+          await setConnected(true);
           return permissions();
         case "wallet_getPermissions":
           return permissions();
         case "wallet_revokePermissions":
-          setConnected(false);
+          await setConnected(false);
           return null;
         case "eth_chainId":
           return toHex(chain.id);
@@ -91,11 +101,11 @@ export function createDevProvider({ privateKey, chain }: { privateKey: Hex; chai
           throw providerError(4902, `The development wallet only knows ${chain.name} (chain ${chain.id}).`);
         }
         case "personal_sign":
-          return account.signMessage({ message: { raw: list[0] as Hex } });
+          return (await signerOnce()).account.signMessage({ message: { raw: list[0] as Hex } });
         case "eth_signTypedData_v4": {
           const json = list[1];
           const typedData = (typeof json === "string" ? JSON.parse(json) : json) as TypedDataDefinition;
-          return account.signTypedData(typedData);
+          return (await signerOnce()).account.signTypedData(typedData);
         }
         case "eth_sendTransaction": {
           const result = sending.then(() => sendTransaction(list[0] as Record<string, Hex | undefined>));
@@ -120,5 +130,5 @@ export function createDevProvider({ privateKey, chain }: { privateKey: Hex; chai
       return provider;
     },
   };
-  return { provider, address: account.address };
+  return { provider };
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address } from "viem";
 import { addressCodec, chainIdNumber, uint128Codec } from "../../protocol/wire";
 import { requestJson, siteUrl, type FetchFunction } from "./siteRequest";
@@ -10,12 +10,12 @@ const catalogSchema = z.object({
   chainId: chainIdNumber,
   contract: addressCodec,
   receiver: addressCodec,
-  token: z.object({ address: addressCodec, symbol: z.string().max(32), decimals: z.number().int().min(0).max(255) }),
+  token: z.object({ address: addressCodec, symbol: z.string().check(z.maxLength(32)), decimals: z.number().check(z.int(), z.minimum(0), z.maximum(255)) }),
   articles: z.array(
     z.object({
       slug: z.string(),
       title: z.string(),
-      teaser: z.string().optional(),
+      teaser: z.optional(z.string()),
       price: uint128Codec,
       url: z.string(),
     }),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hex } from "viem";
 import { addressCodec, signatureCodec, uint128Codec, uint64Codec } from "../../protocol/wire";
 import { SiteRequestError } from "../errors";
@@ -11,13 +11,13 @@ const channelInfoSchema = z.object({
   sender: addressCodec,
   receiver: addressCodec,
   openBlock: uint64Codec,
-  delegate: addressCodec.nullish(),
+  delegate: z.nullish(addressCodec),
   deposit: uint128Codec,
   balance: uint128Codec,
   withdrawn: uint128Codec,
   status: z.enum(["open", "closing", "settled"]),
-  balanceSignature: signatureCodec.nullish(),
-  articles: z.array(z.string()).optional(),
+  balanceSignature: z.nullish(signatureCodec),
+  articles: z.optional(z.array(z.string())),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hex } from "viem";
 import { encodeFields, signatureCodec, uint128Codec } from "../../protocol/wire";
 import { DEFAULT_GATEWAY_PATH } from "./fetchServerChannels";

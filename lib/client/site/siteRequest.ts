@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { PROBLEM_CONTENT_TYPE } from "../../protocol/errors";
 import { decodeFields } from "../../protocol/wire";
 import { SiteRequestError } from "../errors";
@@ -40,7 +40,7 @@ export async function readProblem(response: Response): Promise<Problem> {
  * @example
  * const catalog = await requestJson(fetch, `${origin}/api/articles`, catalogSchema)
  */
-export async function requestJson<Schema extends z.ZodType>(
+export async function requestJson<Schema extends z.core.$ZodType>(
   fetchFn: FetchFunction,
   url: string,
   schema: Schema,
