@@ -109,7 +109,8 @@ export function createTollgateClient(options: TollgateClientOptions) {
   const { chain } = options;
   const storage = options.storage ?? createMemoryStorage();
   // Every request to a site carries its access token, so what the reader bought re-reads free.
-  const fetchFn: FetchFunction = withAccessTokens(options.fetch ?? ((input, init) => globalThis.fetch(input, init)), storage);
+  const accessTokens = withAccessTokens(options.fetch ?? ((input, init) => globalThis.fetch(input, init)), storage);
+  const fetchFn: FetchFunction = accessTokens.fetch;
   const store = createChannelStore(storage, { warn: options.warn });
   const budget: Budget = createBudget(options.budget, options.formatAmount);
   const depositFor = (price: bigint) =>
@@ -186,6 +187,7 @@ export function createTollgateClient(options: TollgateClientOptions) {
     budget,
     checkTerms,
     chainId: getChainId,
+    hasAccessToken: accessTokens.hasToken,
     // A short first wait: the receiver's watcher polls the chain every fraction of a second to
     // a few seconds, so the block is usually seen soon; then longer, up to the option.
     waitForConfirmations: (attempt: number) =>

@@ -35,6 +35,8 @@ export type PaymentContext = {
   budget: Budget;
   /** Throws unless the terms suit this client (chain, trusted contract, token). */
   checkTerms(terms: PaymentTerms): Promise<void>;
+  /** Whether the client holds an access token for `origin` (then it re-reads without any proof). */
+  hasAccessToken(origin: string): Promise<boolean>;
   /** The client's chain id, to pick a channel on the right chain before any 402. */
   chainId(): Promise<number>;
   /** Waits before resending a proof the server found too recent (insufficient confirmations). */
@@ -105,8 +107,12 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   let url = new URL(String(input));
   let request = init;
   let channel = await ctx.book.latestForOrigin(url.origin, await ctx.chainId());
-  let payment = channel ? ctx.book.proofOf(channel) : undefined;
-  let probed = payment !== undefined;
+  // With a token, a re-read needs no proof, and a 402 means "not bought": no probe. Without one
+  // (a new client, lost storage), the latest proof is shown first: if the server holds it, one
+  // access request tells whether it bought this article.
+  const holdsToken = await ctx.hasAccessToken(url.origin);
+  let payment = channel && !holdsToken ? ctx.book.proofOf(channel) : undefined;
+  let probed = payment !== undefined || holdsToken;
   /** Balances this request signed on `channel`: the server showing one back is no news. */
   const signedHere = new Set<bigint>();
   /**

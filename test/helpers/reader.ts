@@ -4,6 +4,7 @@
  */
 import { createPublicClient, createWalletClient, http, parseEther, parseEventLogs, zeroAddress, type Address, type Hex } from "viem";
 import type { LocalAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
 import { hardhat } from "viem/chains";
 import { channelManagerAbi, tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { encodePaymentCookies, encodePaymentHeaders, type Payment } from "../../lib/protocol/payment";
@@ -161,4 +162,23 @@ export function accessTokenOf(answer: { headers: Headers }): string {
 export function withAccessToken(headers: Record<string, string>, token: string): Record<string, string> {
   if (headers.cookie !== undefined) return { ...headers, cookie: `${headers.cookie}; ${TollgateHeader.accessToken}=${token}` };
   return { ...headers, [TollgateHeader.accessToken]: token };
+}
+
+/**
+ * Signs `account` in on `site` as a reader would on a new browser (EIP-4361 through the site's
+ * nonce and sign-in routes, the message naming the host the request goes to) and returns the
+ * access token the sign-in hands out.
+ */
+export async function signInReader(site: { url: string }, account: LocalAccount, chainId: number): Promise<string> {
+  const nonceAnswer = await fetch(`${site.url}/api/reader/nonce`, { method: "POST" });
+  if (nonceAnswer.status !== 200) throw new Error(`nonce: ${nonceAnswer.status} ${await nonceAnswer.text()}`);
+  const { nonce } = (await nonceAnswer.json()) as { nonce: string };
+  const message = createSiweMessage({ address: account.address, chainId, domain: new URL(site.url).host, nonce, uri: `${site.url}/`, version: "1" });
+  const answer = await fetch(`${site.url}/api/reader/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ message, signature: await account.signMessage({ message }) }),
+  });
+  if (answer.status !== 200) throw new Error(`sign-in: ${answer.status} ${await answer.text()}`);
+  return accessTokenOf(answer);
 }

@@ -7,8 +7,10 @@ import { getAddress, parseEther, recoverTypedDataAddress, type Hex } from "viem"
 import type { LocalAccount } from "viem/accounts";
 import { channelManagerAbi } from "../../lib/chain/abis.generated";
 import { fromDbAmount } from "../../lib/db/amount";
-import { RdnHeader } from "../../lib/protocol/headers";
+import { RdnHeader, TollgateHeader } from "../../lib/protocol/headers";
 import { closingCommitmentTypedData } from "../../lib/protocol/typedData";
+import { ACCESS_TOKEN_AUDIENCE } from "../../lib/receiver/access";
+import { signToken } from "../../lib/receiver/auth/signedToken";
 import { devAccount } from "../../scripts/lib/localChain";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles, teaserOf } from "../helpers/articles";
@@ -16,7 +18,8 @@ import { mine, tokenBalance } from "../helpers/chain";
 import { assertProblem, getJson, jsonOf, send } from "../helpers/http";
 import { assertNothingStored, channelRow, readBooks } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
-import { chainClients, domainOf, openChannel, programHeaders, RECEIVER, type TestChannel } from "../helpers/reader";
+import { testReceiver } from "../helpers/testReceiver";
+import { chainClients, domainOf, openChannel, programHeaders, RECEIVER, signInReader, type TestChannel } from "../helpers/reader";
 
 const PRICE = parseEther("0.01");
 const articles = [
@@ -47,6 +50,16 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     }
     return channel;
   }
+
+  /** The access tokens of the readers this suite signed in (EIP-4361, the site's own routes). */
+  const tokens = new Map<string, Promise<string>>();
+  const tokenOf = (sender: string) => {
+    const account = [...Array(20).keys()].map(devAccount).find((a) => a.address.toLowerCase() === sender.toLowerCase())!;
+    if (!tokens.has(account.address)) tokens.set(account.address, signInReader(site, account, chain.deployment.chainId));
+    return tokens.get(account.address)!;
+  };
+  /** The channel API as its sender asks it: with the sender's access token. */
+  const asSender = async (sender: string, path: string) => getJson(site, path, { [TollgateHeader.accessToken]: await tokenOf(sender) });
 
   const close = (channel: { sender: string; openBlock: bigint | string }, body: string) =>
     send(site, `/api/channels/${channel.sender}/${channel.openBlock}/close`, {
@@ -83,7 +96,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     const channel = await channelWithPurchases(2);
     const row = await channelRow(database().db, channel);
     for (const spelling of [channel.sender, channel.sender.toLowerCase()]) {
-      const answer = await getJson(site, `/api/channels/${spelling}`);
+      const answer = await asSender(channel.sender, `/api/channels/${spelling}`);
       assert.equal(answer.status, 200, answer.text);
       const { channels } = jsonOf<{ channels: Record<string, unknown>[] }>(answer);
       const listed = channels.find((c) => c.openBlock === channel.openBlock.toString());
@@ -101,9 +114,49 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
         articles: ["alpha", "beta"],
       });
     }
-    const nobody = await getJson(site, `/api/channels/${devAccount(15).address}`);
+    const nobody = await asSender(devAccount(15).address, `/api/channels/${devAccount(15).address}`);
     assert.equal(nobody.status, 200);
     assert.deepEqual(jsonOf(nobody), { channels: [] });
+  });
+
+  it("GET /api/channels/{sender}: the reading history only for its sender's token (401 without, 403 for another's)", async () => {
+    const channel = await channelWithPurchases(10);
+    const paths = [`/api/channels/${channel.sender}`, `/api/channels/${channel.sender}/${channel.openBlock}`];
+    const own = await tokenOf(channel.sender);
+    const strangers = await tokenOf(devAccount(11).address);
+    // Tokens the server did not issue for this reader on this site: tampered, expired, of another
+    // kind (an admin session), another receiver, or another deployment.
+    const receiver = testReceiver(chain, database());
+    const claims = { sub: channel.sender.toLowerCase(), rcv: RECEIVER.toLowerCase() };
+    const otherSite = testReceiver(chain, database(), { CHANNEL_MANAGER_ADDRESS: devAccount(12).address });
+    const refusedTokens = [
+      `${own.slice(0, -6)}${own.slice(-6) === "AAAAAA" ? "BBBBBB" : "AAAAAA"}`,
+      await signToken(receiver, ACCESS_TOKEN_AUDIENCE, claims, -60),
+      await signToken(receiver, "admin-session", claims, 3600),
+      await signToken(receiver, ACCESS_TOKEN_AUDIENCE, { ...claims, rcv: devAccount(12).address.toLowerCase() }, 3600),
+      await signToken(otherSite, ACCESS_TOKEN_AUDIENCE, claims, 3600),
+      "not-a-jwt",
+      "x".repeat(5000),
+    ];
+    for (const path of paths) {
+      for (const headers of [{}, { cookie: "RDN-Balance=1" }] as Record<string, string>[]) {
+        const body = assertProblem(await getJson(site, path, headers), { status: 401, type: "unauthenticated" });
+        assert.ok(!JSON.stringify(body).includes("alpha"));
+      }
+      for (const token of refusedTokens) {
+        assertProblem(await getJson(site, path, { [TollgateHeader.accessToken]: token }), { status: 401, type: "unauthenticated" });
+        assertProblem(await getJson(site, path, { cookie: `${TollgateHeader.accessToken}=${token}` }), { status: 401, type: "unauthenticated" });
+      }
+      const forbidden = await getJson(site, path, { [TollgateHeader.accessToken]: strangers });
+      assertProblem(forbidden, { status: 403, type: "forbidden" });
+      assert.ok(!forbidden.text.includes("alpha") && !forbidden.text.includes("balanceSignature"));
+      // The sender's own token, as a header or as the browser's cookie, sees it all.
+      for (const headers of [{ [TollgateHeader.accessToken]: own }, { cookie: `theme=dark; ${TollgateHeader.accessToken}=${own}` }] as Record<string, string>[]) {
+        const answer = await getJson(site, path, headers);
+        assert.equal(answer.status, 200, answer.text);
+        assert.match(answer.text, /"alpha"/);
+      }
+    }
   });
 
   it("GET /api/channels/{sender}: 400 for a malformed address", async () => {
@@ -117,7 +170,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
 
   it("GET /api/channels/{sender}/{openBlock}: one channel, also one never paid through (the watcher recorded it)", async () => {
     const known = await channelWithPurchases(3);
-    const answer = await getJson(site, `/api/channels/${known.sender}/${known.openBlock}`);
+    const answer = await asSender(known.sender, `/api/channels/${known.sender}/${known.openBlock}`);
     assert.equal(answer.status, 200, answer.text);
     const described = jsonOf(answer);
     assert.equal(described.balance, (3n * PRICE).toString());
@@ -125,7 +178,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
 
     // Opened on chain, never used here: the receiver knows it from its watcher.
     const unseen = await openChannel(chain, 4, { delegate: devAccount(16).address });
-    const fresh = jsonOf(await getJson(site, `/api/channels/${unseen.sender}/${unseen.openBlock}`));
+    const fresh = jsonOf(await asSender(unseen.sender, `/api/channels/${unseen.sender}/${unseen.openBlock}`));
     assert.equal(fresh.balance, "0");
     assert.equal(fresh.status, "open");
     assert.equal(fresh.delegate, devAccount(16).address);
@@ -139,7 +192,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     const { db } = database();
     const before = await readBooks(db);
     for (const openBlock of ["1", "999999999", (2n ** 63n).toString(), (2n ** 64n - 1n).toString()]) {
-      const body = assertProblem(await getJson(site, `/api/channels/${sender}/${openBlock}`), {
+      const body = assertProblem(await asSender(sender, `/api/channels/${sender}/${openBlock}`), {
         status: 404,
         type: "channel-not-found",
         rdn: RdnHeader.nonexistingChannel,
@@ -170,7 +223,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     assert.equal(again.status, 200);
     assert.equal(jsonOf(again).closingSignature, closingSignature);
     assert.equal(await database().db.closingSignature.count({ where: { signature: closingSignature.toLowerCase() } }), 1);
-    assert.equal(jsonOf(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
+    assert.equal(jsonOf(await asSender(channel.sender, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
 
     // Anyone may submit both signatures; the contract pays the balance out and refunds the rest.
     const manager = chain.deployment.channelManager;
@@ -237,7 +290,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     // Another key's request, and the stored balance proof itself: it is public (the channel API
     // publishes it), so it must not get anyone a closing signature for somebody else's channel.
     assertProblem(await closeAt(channel, 3n * PRICE, devAccount(9)), { status: 402, type: "invalid-balance-proof", rdn: RdnHeader.invalidBalanceProof });
-    const published = jsonOf<{ balance: string; balanceSignature: Hex }>(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`));
+    const published = jsonOf<{ balance: string; balanceSignature: Hex }>(await asSender(channel.sender, `/api/channels/${channel.sender}/${channel.openBlock}`));
     assertProblem(await close(channel, JSON.stringify({ balance: published.balance, signature: published.balanceSignature })), {
       status: 402,
       type: "invalid-balance-proof",
@@ -264,7 +317,7 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       args: [RECEIVER, channel.openBlock, 0n],
     });
     await chain.synced((await client.waitForTransactionReceipt({ hash })).blockNumber);
-    assert.equal(jsonOf(await getJson(site, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
+    assert.equal(jsonOf(await asSender(channel.sender, `/api/channels/${channel.sender}/${channel.openBlock}`)).status, "closing");
 
     const { db } = database();
     const before = await readBooks(db);
@@ -290,11 +343,11 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
       purchases: await db.purchase.count(),
       channels: { open: byStatus("open"), closing: byStatus("closing"), settled: byStatus("settled") },
     });
-    // This suite paid for two articles on each of five channels. (The watcher also recorded the
+    // This suite paid for two articles on each of six channels. (The watcher also recorded the
     // channels that other suites opened on this chain to the same receiver, with nothing paid
     // here: the counts by status above come from the same rows.)
-    assert.equal(jsonOf(answer).earned, (5n * 3n * PRICE).toString());
-    assert.equal(jsonOf(answer).purchases, 10);
+    assert.equal(jsonOf(answer).earned, (6n * 3n * PRICE).toString());
+    assert.equal(jsonOf(answer).purchases, 12);
     assert.ok(byStatus("closing") >= 1 && byStatus("settled") >= 1);
   });
 });

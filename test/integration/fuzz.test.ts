@@ -3,9 +3,10 @@
 // never a 5xx, and nothing is bought or signed: the purchases and every channel's balance are
 // as they were. The inputs are built from real values (the site's receiver, a real channel, its
 // stored proof) and near misses of them, so that they reach deep into the gate, not only the
-// header parser. No input can pay: no signature in it is worth a new balance, and the x402
-// payments (PAYMENT-SIGNATURE: a real authorization and near misses of it) are signed by an
-// account that holds no tokens, so none can settle; no x402 payment or transaction is stored.
+// header parser, the access token (header and cookie) and the signed access request. No input
+// can pay: no signature in it is worth a new balance, and the x402 payments (PAYMENT-SIGNATURE:
+// a real authorization and near misses of it) are signed by an account that holds no tokens, so
+// none can settle; no x402 payment or transaction is stored.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import fc from "fast-check";
@@ -13,14 +14,14 @@ import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { x402Client } from "@x402/fetch";
 import { parseEther, type Hex } from "viem";
-import { RdnCookie, RdnHeader, X402Header } from "../../lib/protocol/headers";
+import { ACCESS_TOKEN_COOKIE, RdnCookie, RdnHeader, TollgateHeader, X402Header } from "../../lib/protocol/headers";
 import { devAccount } from "../../scripts/lib/localChain";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles } from "../helpers/articles";
 import { sendRaw } from "../helpers/http";
 import { assertNothingStored, channelRow, readBooks } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
-import { openChannel, programHeaders, RECEIVER, type TestChannel } from "../helpers/reader";
+import { accessTokenOf, openChannel, programHeaders, RECEIVER, type TestChannel } from "../helpers/reader";
 
 const PRICE = parseEther("0.01");
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -67,6 +68,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
   let storedSignature: Hex;
   /** A real x402 payment for alpha, by an account without tokens: well-formed, signed, never payable. */
   let x402Payment: Record<string, unknown>;
+  let token: string;
   before(async () => {
     await seedArticles(database().db, [
       { slug: "alpha", price: PRICE },
@@ -80,6 +82,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
     const answer = await sendRaw(site, "/articles/alpha", { headers: programHeaders(await known.sign(PRICE)) });
     assert.equal(answer.status, 200, answer.text);
     storedSignature = (await channelRow(database().db, known))!.balanceSignature as Hex;
+    token = accessTokenOf(answer);
     // And one the receiver has not seen yet: the fuzz may make it load it from the chain.
     unseen = await openChannel(chain, 3);
     const offered = await sendRaw(site, "/articles/alpha", { headers: { accept: "application/json" } });
@@ -109,6 +112,12 @@ describeEachDatabase("fuzzing the live site", (database) => {
       strangerSignature,
       unseen.sender,
       unseen.openBlock.toString(),
+      token,
+      `${token.slice(0, -3)}abc`,
+      token.split(".").slice(0, 2).join(".") + ".",
+      (await known.accessRequest("/articles/alpha"))[TollgateHeader.accessRequest]!,
+      (await known.accessRequest("/articles/beta"))[TollgateHeader.accessRequest]!,
+      `${known.sender}:${known.openBlock}:0:${storedSignature}`,
       (2n * PRICE).toString(),
       "1",
       "0",
@@ -121,6 +130,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
     const headerName = fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...paymentNames) },
       { weight: 1, arbitrary: fc.constantFrom(...paymentNames).map((n) => n.toLowerCase()) },
+      { weight: 2, arbitrary: fc.constantFrom(TollgateHeader.accessToken, TollgateHeader.accessRequest, TollgateHeader.accessRequest.toLowerCase()) },
       { weight: 1, arbitrary: fc.constantFrom("x-tollgate-grant", "rsc", "next-router-prefetch", "next-router-segment-prefetch", "x-middleware-subrequest", "content-type") },
     );
     const headers = fc.dictionary(headerName, value, { maxKeys: 7 });
@@ -129,6 +139,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
         fc.oneof(
           fc.tuple(fc.constantFrom(...Object.values(RdnCookie)), cookieValue).map(([n, v]) => `${n}=${v}`),
           fc.tuple(fc.constantFrom(...Object.values(RdnCookie)), cookieValue).map(([n, v]) => `${n}="${v}"`),
+          fc.tuple(fc.constant(ACCESS_TOKEN_COOKIE), cookieValue).map(([n, v]) => `${n}=${v}`),
           fc.constantFrom("=", "a", "RDN-Balance", "RDN-Balance=", ";", "theme=dark"),
         ),
         { maxLength: 8 },

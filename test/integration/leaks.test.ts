@@ -4,14 +4,14 @@
 // appears nowhere but in the body.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { parseEther } from "viem";
-import { RdnHeader } from "../../lib/protocol/headers";
+import { parseEther, type Hex } from "viem";
+import { RdnHeader, TollgateHeader } from "../../lib/protocol/headers";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles, secretOf, teaserOf } from "../helpers/articles";
 import { assertProblem, getJson, jsonOf, send, sendRaw, type Answer } from "../helpers/http";
 import { assertNothingStored, channelRow, readBooks, storedBalance } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
-import { openChannel, programHeaders } from "../helpers/reader";
+import { accessTokenOf, openChannel, paymentCookieHeader, programHeaders, withAccessToken } from "../helpers/reader";
 
 const PRICE = parseEther("0.01");
 const articles = [
@@ -116,9 +116,12 @@ describeEachDatabase("no other path leaks a paid article", (database) => {
     const get = await send(site, "/articles/paid", { headers: programHeaders(proof) });
     assert.equal(get.status, 200);
     assert.equal(get.headers.get(RdnHeader.cost), PRICE.toString());
-    const again = await sendRaw(site, "/articles/paid", { method: "HEAD", headers: programHeaders(proof) });
+    // The stored proof is no key, to a HEAD either; the buyer's token is.
+    const stored = await sendRaw(site, "/articles/paid", { method: "HEAD", headers: programHeaders(proof) });
+    assert.equal(stored.status, 402, "a HEAD with the stored proof alone");
+    const again = await sendRaw(site, "/articles/paid", { method: "HEAD", headers: withAccessToken(programHeaders(proof), accessTokenOf(get)) });
     assert.equal(again.status, 200, "a HEAD for a bought article");
-    assert.equal(again.headers.get(RdnHeader.cost), "0");
+    assert.equal(again.text, "");
     assert.equal(await storedBalance(db, channel), PRICE);
   });
 
@@ -165,7 +168,9 @@ describeEachDatabase("no other path leaks a paid article", (database) => {
 
   it("keeps the body out of the catalog, the channel API and the home page", async () => {
     const channel = await openChannel(chain, 4);
-    assert.equal((await send(site, "/articles/paid", { headers: programHeaders(await channel.sign(PRICE)) })).status, 200);
+    const paid = await send(site, "/articles/paid", { headers: programHeaders(await channel.sign(PRICE)) });
+    assert.equal(paid.status, 200);
+    const token = accessTokenOf(paid);
 
     const catalog = await getJson(site, "/api/articles");
     assertNoBody(catalog, "/api/articles");
@@ -174,10 +179,39 @@ describeEachDatabase("no other path leaks a paid article", (database) => {
     assert.ok(listed.every((a) => !("body" in a) && a.teaser === teaserOf(a.slug)));
 
     for (const path of [`/api/channels/${channel.sender}`, `/api/channels/${channel.sender}/${channel.openBlock}`, "/api/stats", "/"]) {
-      const answer = await getJson(site, path);
+      const answer = await getJson(site, path, { [TollgateHeader.accessToken]: token });
       assert.equal(answer.status, 200, path);
       assertNoBody(answer, path);
     }
+    // Without the sender's token the channel API shows nothing of its reading history.
+    for (const path of [`/api/channels/${channel.sender}`, `/api/channels/${channel.sender}/${channel.openBlock}`]) {
+      const answer = await getJson(site, path);
+      assert.equal(answer.status, 401, path);
+      assert.ok(!answer.text.includes('"paid"') && !answer.text.includes("balanceSignature"), `${path} leaked the history`);
+    }
+  });
+
+  it("serves nothing to the five RDN-* values copied from the channel API, as JSON or as a page (the curl attack)", async () => {
+    const channel = await openChannel(chain, 7);
+    const paid = await send(site, "/articles/paid", { headers: programHeaders(await channel.sign(PRICE)) });
+    assert.equal(paid.status, 200);
+    // Everything the channel API told its sender (and, before this rule, anyone).
+    const listed = jsonOf<{ channels: { sender: string; receiver: string; openBlock: string; balance: string; balanceSignature: string }[] }>(
+      await getJson(site, `/api/channels/${channel.sender}`, { [TollgateHeader.accessToken]: accessTokenOf(paid) }),
+    ).channels[0]!;
+    const copied = { sender: channel.sender, receiver: channel.receiver, openBlock: BigInt(listed.openBlock), balance: BigInt(listed.balance), balanceSignature: listed.balanceSignature as Hex };
+    const json = await send(site, "/articles/paid", { headers: programHeaders(copied) });
+    assert.equal(json.status, 402);
+    assertNoBody(json, "the copied proof as headers");
+    const page = await send(site, "/articles/paid", { headers: { accept: "text/html", cookie: paymentCookieHeader(copied) } });
+    assert.equal(page.status, 402);
+    assertNoBody(page, "the copied proof as cookies");
+    // Nor with another reader's valid token beside it.
+    const stranger = await openChannel(chain, 8);
+    const strangers = await send(site, "/articles/cheap", { headers: programHeaders(await stranger.sign(PRICE / 10n)) });
+    const withStranger = await send(site, "/articles/paid", { headers: withAccessToken(programHeaders(copied), accessTokenOf(strangers)) });
+    assert.equal(withStranger.status, 402);
+    assertNoBody(withStranger, "the copied proof with a stranger's token");
   });
 
   it("puts the teaser, never the body, in the page's metadata", async () => {

@@ -6,10 +6,12 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { parseEther } from "viem";
+import { createSiweMessage } from "viem/siwe";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { RdnHeader, TollgateHeader } from "../../lib/protocol/headers";
 import type { Payment } from "../../lib/protocol/payment";
 import { decodeReceiptHeaders } from "../../lib/protocol/receipt";
+import { devAccount } from "../../scripts/lib/localChain";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles, secretOf } from "../helpers/articles";
 import { assertProblem, jsonOf, send, type Answer } from "../helpers/http";
@@ -238,6 +240,36 @@ describeEachDatabase("re-reads and retries", (database) => {
     assert.match(answer.headers.get("content-type") ?? "", /^text\/x-component/);
     assert.ok(answer.text.includes(secretOf("alpha")));
     assert.equal((await purchasesOf(database().db, channel)).length, 1);
+  });
+
+  it("restores a buyer's entitlements on a new client with one EIP-4361 sign-in, once per message", async () => {
+    const buyer = await openChannel(chain, 0);
+    const proof = await buyer.sign(PRICE);
+    assert.equal((await send(site, "/articles/alpha", { headers: programHeaders(proof) })).status, 200);
+    // A new browser: no token, only the wallet. One signature signs it in.
+    const nonce = jsonOf<{ nonce: string }>(await send(site, "/api/reader/nonce", { method: "POST" })).nonce;
+    const message = createSiweMessage({ address: buyer.sender, chainId: chain.deployment.chainId, domain: new URL(site.url).host, nonce, uri: `${site.url}/`, version: "1" });
+    const body = JSON.stringify({ message, signature: await buyer.account.signMessage({ message }) });
+    const signIn = (payload: string) => send(site, "/api/reader/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+    const signedIn = await signIn(body);
+    assert.equal(signedIn.status, 200, signedIn.text);
+    assert.deepEqual(jsonOf(signedIn), { address: buyer.sender });
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith(`${TollgateHeader.accessToken}=`));
+    assert.match(cookie ?? "", /; HttpOnly$/);
+    const token = accessTokenOf(signedIn);
+    const reread = await send(site, "/articles/alpha", { headers: { accept: "text/html", cookie: `${TollgateHeader.accessToken}=${token}` } });
+    assert.equal(reread.status, 200);
+    assert.ok(reread.text.includes(secretOf("alpha")));
+    assert.equal((await send(site, "/articles/beta", { headers: withAccessToken({ accept: "application/json" }, token) })).status, 402);
+    // The signed message signs in once; one for another site, or signed by another key, never.
+    assertProblem(await signIn(body), { status: 401, type: "unauthenticated" });
+    const fresh = jsonOf<{ nonce: string }>(await send(site, "/api/reader/nonce", { method: "POST" })).nonce;
+    const elsewhere = createSiweMessage({ address: buyer.sender, chainId: chain.deployment.chainId, domain: "evil.example", nonce: fresh, uri: "https://evil.example/", version: "1" });
+    assertProblem(await signIn(JSON.stringify({ message: elsewhere, signature: await buyer.account.signMessage({ message: elsewhere }) })), { status: 401, type: "unauthenticated" });
+    const mine = createSiweMessage({ address: buyer.sender, chainId: chain.deployment.chainId, domain: new URL(site.url).host, nonce: fresh, uri: `${site.url}/`, version: "1" });
+    const stranger = devAccount(15);
+    assertProblem(await signIn(JSON.stringify({ message: mine, signature: await stranger.signMessage({ message: mine }) })), { status: 401, type: "unauthenticated" });
+    assertProblem(await signIn("{"), { status: 400, type: "malformed-request" });
   });
 
   it("leaves the books balanced", async () => {

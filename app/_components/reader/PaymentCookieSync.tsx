@@ -27,7 +27,13 @@ export function PaymentCookieSync() {
     const named = cookie.sender.toLowerCase() === address.toLowerCase() ? data.channels.find((c) => c.record.openBlock === cookie.openBlock) : undefined;
     if (named?.record.status !== "open") clearPaymentCookiesNow();
   }, [data, address]);
-  // Disconnecting signs the reader out of their purchases too (a shared computer).
-  useAccountEffect({ onDisconnect: clearPaymentCookiesNow });
+  // Disconnecting signs the reader out of their purchases too (a shared computer): the payment
+  // cookies, and the access token's HttpOnly cookie, which only the server can clear.
+  useAccountEffect({
+    onDisconnect: () => {
+      clearPaymentCookiesNow();
+      void fetch("/api/reader/sign-out", { method: "POST" });
+    },
+  });
   return null;
 }

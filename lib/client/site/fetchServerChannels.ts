@@ -42,7 +42,8 @@ export type ServerChannel = {
 const gatewayPath = (path: string | undefined) => (path ?? DEFAULT_GATEWAY_PATH).replace(/\/$/, "");
 
 /**
- * Every channel the site's receiver knows from `sender` (`GET {gateway}/channels/{sender}`).
+ * Every channel the site's receiver knows from `sender` (`GET {gateway}/channels/{sender}`), as
+ * far as it shows them to this client: none without the sender's access token.
  *
  * @example
  * const channels = await fetchServerChannels(fetch, "http://localhost:3000", sender)
@@ -54,8 +55,15 @@ export async function fetchServerChannels(
   options: { gatewayPath?: string | undefined } = {},
 ): Promise<ServerChannel[]> {
   const url = siteUrl(origin, `${gatewayPath(options.gatewayPath)}/channels/${sender}`);
-  const { channels } = await requestJson(fetchFn, url, z.object({ channels: z.array(channelInfoSchema) }));
-  return channels;
+  try {
+    const { channels } = await requestJson(fetchFn, url, z.object({ channels: z.array(channelInfoSchema) }));
+    return channels;
+  } catch (error) {
+    // The site shows a sender's channels only to that sender's access token (a reader who has not
+    // paid or signed in here yet has none): then it knows of none, and the chain still tells.
+    if (error instanceof SiteRequestError && (error.serverStatus === 401 || error.serverStatus === 403)) return [];
+    throw error;
+  }
 }
 
 /**

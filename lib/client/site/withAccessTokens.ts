@@ -13,10 +13,10 @@ const tokenKey = (origin: string) => `access.${keccak256(stringToHex(origin)).sl
  * bought there. (In a browser the site's HttpOnly cookie does the same, unseen by scripts.)
  *
  * @example
- * const siteFetch = withAccessTokens(fetch, createMemoryStorage())
+ * const { fetch: siteFetch } = withAccessTokens(fetch, createMemoryStorage())
  */
-export function withAccessTokens(fetchFn: FetchFunction, storage: ClientStorage): FetchFunction {
-  return async (input, init) => {
+export function withAccessTokens(fetchFn: FetchFunction, storage: ClientStorage): { fetch: FetchFunction; hasToken(origin: string): Promise<boolean> } {
+  const fetch: FetchFunction = async (input, init) => {
     const origin = new URL(input instanceof Request ? input.url : String(input)).origin;
     const key = tokenKey(origin);
     const headers = new Headers(init?.headers);
@@ -28,4 +28,5 @@ export function withAccessTokens(fetchFn: FetchFunction, storage: ClientStorage)
     if (fresh && fresh !== token && fresh.length <= 2048 && /^[A-Za-z0-9._-]+$/.test(fresh)) await storage.set(key, fresh);
     return response;
   };
+  return { fetch, hasToken: async (origin) => (await storage.get(tokenKey(origin))) !== undefined };
 }
