@@ -95,14 +95,14 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     assert.equal(await page.getByTestId("paywall").count(), 0);
     await screenshot(page, "article-unlocked-desktop");
 
-    // The proof is in the cookies now: a reload goes through the gate, which serves it free.
+    // The paid answer set the access token cookie: a reload goes through the gate, which serves it free.
     const reloaded = await page.reload();
     assert.equal(reloaded?.status(), 200);
     await page.getByText(firstParagraph(cent.body)).waitFor();
     assert.equal(await page.getByTestId("paywall").count(), 0);
     assertNoPrompt(wallet, "re-reading");
 
-    // Another article is still behind the paywall: the cookie's proof buys nothing new.
+    // Another article is still behind the paywall: the token re-reads only what was bought.
     const other = await page.goto(site.articleUrl(twoCents.slug));
     assert.equal(other?.status(), 402);
     await unlockButton(page).waitFor();

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { formatTokenAmount } from "@/lib/protocol/amounts";
 import { useReader } from "../reader/ReaderContext";
+import { RestorePurchases } from "../reader/RestorePurchases";
 import type { ReaderChannel } from "../reader/useChannels";
 
 const statusWords = { open: "Open", closing: "Closing", settled: "Closed" } as const;
@@ -42,6 +43,18 @@ export function ChannelSummary({ channel, titles }: { channel: ReaderChannel; ti
           storage was cleared), so each article will be signed in your wallet. To read without prompts again, close this
           channel and open a new one: opening registers a new session key.
         </p>
+      )}
+      {!server && signer === "wallet" && (
+        // Another browser paid on this channel, and the site shows its history only to the
+        // reader's access token: until this browser signs in, the spent figure is the chain's
+        // view (nothing) and what it bought is unknown here.
+        <div className="notice notice-info" data-testid="history-hidden">
+          <p>
+            The site shows what this channel spent and bought only once this browser has signed in as you: restore your
+            purchases to see them and read them again.
+          </p>
+          <RestorePurchases />
+        </div>
       )}
       {articles.length > 0 && (
         <ul className="bought-list" aria-label="Articles bought on this channel">

@@ -42,7 +42,7 @@ function Steps({ stage }: { stage: Stage | undefined }) {
 /**
  * What a paid article shows instead of its body: the price, what happens next, and the one
  * thing to do now (connect, open a channel, or unlock). An article this reader already bought
- * is fetched with the proof that bought it, free and without asking. Once unlocked, the body
+ * is fetched with the reader's access token, free and without asking. Once unlocked, the body
  * from the gate's JSON answer takes the paywall's place. `autoPayAllowed`: the request came from
  * this site or the reader (navigationAllowsAutoPay), so auto-pay may unlock without a click.
  */
@@ -55,12 +55,12 @@ export function Paywall({ slug, price, autoPayAllowed }: { slug: string; price: 
   const [unlocked, setUnlocked] = useState<Unlocked>();
   const opening = useProgress();
 
-  // Already bought (on this channel or an earlier one): fetched with the proof that paid, free.
+  // Already bought (on this channel or an earlier one): fetched with the access token, free.
   const boughtOn = channels.data?.channels.find((c) => c.server?.articles?.includes(slug))?.server;
   const reread = useQuery({
     queryKey: ["tollgate", "reread", slug, boughtOn?.sender, boughtOn?.openBlock.toString()],
     enabled: Boolean(boughtOn) && !unlocked,
-    queryFn: async () => (await actions.reread(slug, boughtOn!)) ?? null,
+    queryFn: async () => (await actions.reread(slug)) ?? null,
     staleTime: Infinity,
     retry: false,
   });

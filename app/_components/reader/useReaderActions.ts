@@ -7,9 +7,6 @@ import { tollgateTokenAbi } from "@/lib/chain/abis.generated";
 import { waitForTransaction } from "@/lib/chain/waitForTransaction";
 import type { ChannelRecord } from "@/lib/client";
 import { parseAmount } from "@/lib/protocol/amounts";
-import type { ServerChannel } from "@/lib/client/site/fetchServerChannels";
-import { encodePaymentHeaders, type Payment } from "@/lib/protocol/payment";
-import { clearPaymentCookiesNow, readPaymentCookies, setPaymentCookies } from "./paymentCookies";
 import type { ProgressSink } from "./progress";
 import { useReader } from "./ReaderContext";
 import { channelsKey, recordPurchase } from "./useChannels";
@@ -26,17 +23,6 @@ class NotConnectedError extends Error {
   constructor() {
     super("Connect a wallet first.");
   }
-}
-
-const proofOf = (record: ChannelRecord): Payment | undefined =>
-  record.balance > 0n && record.balanceSignature
-    ? { sender: record.sender, receiver: record.receiver, openBlock: record.openBlock, balance: record.balance, balanceSignature: record.balanceSignature }
-    : undefined;
-
-/** Keeps the cookies on the channel's latest proof; drops them when they name a closed channel. */
-function afterClose(record: ChannelRecord): void {
-  const cookie = readPaymentCookies();
-  if (cookie && cookie.openBlock === record.openBlock && cookie.sender.toLowerCase() === record.sender.toLowerCase()) clearPaymentCookiesNow();
 }
 
 /**
@@ -82,7 +68,6 @@ export function useReaderActions() {
         const { address, connector } = connected();
         const client = await reader.client(connector, address);
         const [result] = await client.close(reader.origin(), record);
-        afterClose(record);
         await refresh();
         return result;
       }),
@@ -93,7 +78,6 @@ export function useReaderActions() {
         const { address, connector } = connected();
         const client = await reader.client(connector, address);
         const result = await client.closeUncooperatively(record);
-        afterClose(record);
         await refresh();
         return result;
       }),
@@ -113,8 +97,8 @@ export function useReaderActions() {
     /**
      * Pays for an article with the current channel (the session key signs, else the wallet) and
      * returns its text from the gate's JSON answer. A refused proof re-syncs the channel from
-     * the site and the chain and is retried once. The accepted proof becomes the payment
-     * cookies, so a reload re-reads through the gate for free.
+     * the site and the chain and is retried once. The paid answer's access token cookie makes
+     * a reload re-read through the gate for free.
      */
     unlock: (slug: string, sink?: ProgressSink) =>
       reader.run(sink, async () => {
@@ -129,11 +113,7 @@ export function useReaderActions() {
           result = await client.getArticle(articleUrl(slug));
         }
         const { article, receipt } = result;
-        if (receipt) {
-          const proof = proofOf(receipt.channel);
-          if (proof) setPaymentCookies(proof);
-          recordPurchase(queryClient, key, receipt.channel, slug);
-        }
+        if (receipt) recordPurchase(queryClient, key, receipt.channel, slug);
         return {
           article: { slug: article.slug, title: article.title, body: article.body },
           cost: receipt?.cost ?? 0n,
@@ -143,24 +123,15 @@ export function useReaderActions() {
       }),
 
     /**
-     * Reads an article this reader already bought, for free: shows the site the stored proof of
-     * the channel that bought it. Never pays: anything but a 200 gives `undefined`.
+     * Reads an article this reader already bought, for free: the site lists what a channel
+     * bought only to the reader's access token, whose cookie this request carries too. Never
+     * pays: anything but a 200 gives `undefined`.
      */
-    reread: async (slug: string, channel: ServerChannel): Promise<UnlockedArticle | undefined> => {
-      if (!channel.balanceSignature || channel.balance === 0n) return undefined;
-      const payment: Payment = {
-        sender: channel.sender,
-        receiver: channel.receiver,
-        openBlock: channel.openBlock,
-        balance: channel.balance,
-        balanceSignature: channel.balanceSignature,
-      };
-      const response = await fetch(articleUrl(slug), { headers: { Accept: "application/json", ...encodePaymentHeaders(payment) } });
+    reread: async (slug: string): Promise<UnlockedArticle | undefined> => {
+      const response = await fetch(articleUrl(slug), { headers: { Accept: "application/json" } });
       if (response.status !== 200) return undefined;
       const parsed = articleSchema.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) return undefined;
-      if (channel.status === "open") setPaymentCookies(payment);
-      return parsed.data;
+      return parsed.success ? parsed.data : undefined;
     },
 
     /** Local chain only: mints test tokens to the reader from the demo token's faucet. */
