@@ -276,6 +276,10 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
         if (ceiling && stored.balance + terms.price > ceiling.balance) {
           // A verified proof above what this client knew, not signed by this request: the
           // reader's other client paid meanwhile, so one price on top of it is still one price.
+          // What this request signed below that proof raised nothing the reader had not signed
+          // already: it is no cost of this request.
+          const covered = stored.balance - (ceiling.balance - terms.price);
+          cost = cost > covered ? cost - covered : 0n;
           ceiling = { ...ceiling, balance: stored.balance + terms.price };
         } else if (signedHere.size > 0) {
           if (resigned) throw refused(402, "The proof was re-signed once on the server's stored balance and refused again.");

@@ -88,6 +88,7 @@ describe("paying on 402", () => {
     assert.equal(paid.receipt?.balance, 25n, "signed 10 (refused as stale), then 15 + 10 on the twin's verified proof");
     assert.deepEqual(site.log.slice(-2).map((entry) => entry.balance), [10n, 25n]);
     assert.equal(client.budget.spent, 20n, "both signatures raised what this client knew the reader had signed");
+    assert.equal(paid.receipt?.cost, 10n, "the refused 10 lies below the twin's 15: the request raised the reader's signed balance by one price");
   });
 
   it("keeps the highest signed balance across a restart: a site rolled back to an older proof gets nothing new", async () => {
