@@ -265,12 +265,13 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
         if (!stored) throw refused(402, "It sent no stored balance to re-sign on.");
         // Verified against the chain before anything is adopted (UntrustedServerProofError otherwise).
         channel = await ctx.book.adopt(channel, stored);
-        if (!access && !holdsToken && (signedHere.has(stored.balance) || stored.balance === payment.balance)) {
-          // The server holds the proof this client sent (this request's, its answer lost; or the
-          // latest one, shown as a probe): perhaps it paid for this article. That proof is public,
-          // so it proves nothing by itself: ask once more with a signed access request, which
-          // only the sender or its session key can make, before signing any more. (With a token
-          // there is nothing to ask: the server knew the buyer, and answered "not bought".)
+        if (!access && !holdsToken) {
+          // The server holds a proof of the reader's at or above the one sent (this request's, its
+          // answer lost; the latest one, shown as a probe; or one a lost storage forgot): perhaps
+          // it paid for this article. That proof is public, so it proves nothing by itself: ask
+          // once more with a signed access request, which only the sender or its session key can
+          // make, before signing any more. (With a token there is nothing to ask: the server
+          // knew the buyer, and answered "not bought".)
           access = await ctx.book.signAccessRequest(channel, url.pathname);
           payment = ctx.book.proofOf(channel) ?? payment;
           continue;
