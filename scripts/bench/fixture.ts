@@ -55,6 +55,8 @@ export async function seedArticles(db: Db, paid: { from: number; to: number }, {
 export class ProofBook {
   readonly proofs: Payment[] = [];
   bought = 0;
+  /** The access token the site handed this channel's sender with its last paid answer: what re-reads. */
+  token: string | undefined;
   /** A request carrying proof `bought` was sent and never answered (its run stopped first). */
   pending = false;
 

@@ -3,7 +3,7 @@
  * browser does (`Accept: text/html`), so all three scenarios go through the same route, the same
  * gate (proxy.ts) and the same rendering; only the payment differs.
  */
-import { RdnHeader } from "../../lib/protocol/headers";
+import { RdnHeader, TollgateHeader } from "../../lib/protocol/headers";
 import { FREE_SLUG, PRICE, pageHeaders, paidSlug, type ProofBook } from "./fixture";
 import { header, type Lane } from "./runLoad";
 
@@ -45,24 +45,26 @@ export function paidLane(book: ProofBook, tally: Tally): Lane {
       book.pending = false;
       if (status !== 200) return;
       if (header(headers, RdnHeader.cost) !== PRICE.toString()) tally.wrongCost++;
+      book.token = header(headers, TollgateHeader.accessToken) ?? book.token;
       book.bought++;
     },
   };
 }
 
 /**
- * `reread`: the channel's latest proof (what a browser's cookies hold) for articles it has
- * already bought, in turn. Each must be served free of charge.
+ * `reread`: what a buyer's browser sends for articles it has already bought, in turn: the
+ * channel's latest proof and the access token cookie the paid answers set (the proof alone is
+ * public and reads nothing). Each must be served without a charge (no receipt).
  */
 export function rereadLane(book: ProofBook, tally: Tally): Lane {
-  if (book.bought === 0) throw new Error("a re-read needs a channel that bought something");
-  const latest = pageHeaders(book.proofs[book.bought - 1]);
+  if (book.bought === 0 || !book.token) throw new Error("a re-read needs a channel that bought something, and its access token");
+  const latest = { ...pageHeaders(book.proofs[book.bought - 1]), cookie: `${TollgateHeader.accessToken}=${book.token}` };
   const bought = book.bought;
   let turn = 0;
   return {
     next: () => ({ path: `/articles/${paidSlug(turn++ % bought)}`, headers: latest }),
     answered(status, headers) {
-      if (status === 200 && header(headers, RdnHeader.cost) !== "0") tally.wrongCost++;
+      if (status === 200 && header(headers, RdnHeader.cost) !== undefined) tally.wrongCost++;
     },
   };
 }

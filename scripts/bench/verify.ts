@@ -6,12 +6,12 @@
 import { toDbAddress } from "../../lib/db/hex";
 import { fromDbAmount } from "../../lib/db/amount";
 import type { Db } from "../../lib/db/Db";
-import { RdnHeader } from "../../lib/protocol/headers";
+import { RdnHeader, TollgateHeader } from "../../lib/protocol/headers";
 import { FREE_SLUG, PRICE, bodyMarker, pageHeaders, paidSlug, type ProofBook } from "./fixture";
 
 async function page(url: string, slug: string, headers: Record<string, string>) {
   const response = await fetch(`${url}/articles/${slug}`, { headers });
-  return { status: response.status, cost: response.headers.get(RdnHeader.cost), html: await response.text() };
+  return { status: response.status, cost: response.headers.get(RdnHeader.cost), token: response.headers.get(TollgateHeader.accessToken), html: await response.text() };
 }
 
 function expect(condition: boolean, what: string): void {
@@ -21,8 +21,9 @@ function expect(condition: boolean, what: string): void {
 /**
  * Once, before any timed run: the free page has its body; the paid page without a proof is the
  * paywall (402, no body); with `book`'s first proof it is the body (200, charged the price, one
- * purchase row); a re-read with the same proof is the body again, free of charge. Leaves `book`
- * having bought paid article 0.
+ * purchase row); the same proof again reads nothing (it is public: the 402), but with the access
+ * token the paid answer set it is the body again, free of charge. Leaves `book` having bought
+ * paid article 0, with its token.
  */
 export async function checkPages(url: string, db: Db, book: ProofBook): Promise<void> {
   const free = await page(url, FREE_SLUG, pageHeaders());
@@ -38,12 +39,16 @@ export async function checkPages(url: string, db: Db, book: ProofBook): Promise<
   expect(paid.status === 200, `paid article with a fresh proof answers 200 (got ${paid.status})`);
   expect(paid.html.includes('data-testid="article-body"') && paid.html.includes(bodyMarker(slug)), "…with the article's body");
   expect(paid.cost === PRICE.toString(), `…charging the price (RDN-Cost ${paid.cost})`);
+  expect(paid.token !== null, "…handing out an access token");
   book.bought = 1;
+  book.token = paid.token!;
   expect((await db.purchase.count()) === 1, "…and storing one purchase");
 
-  const reread = await page(url, slug, pageHeaders(book.proofs[0]));
-  expect(reread.status === 200 && reread.html.includes(bodyMarker(slug)), `re-read answers 200 with the body (got ${reread.status})`);
-  expect(reread.cost === "0", `…free of charge (RDN-Cost ${reread.cost})`);
+  const replayed = await page(url, slug, pageHeaders(book.proofs[0]));
+  expect(replayed.status === 402 && !replayed.html.includes(bodyMarker(slug)), `the stored proof alone answers 402 without the body (got ${replayed.status})`);
+  const reread = await page(url, slug, { ...pageHeaders(book.proofs[0]), cookie: `${TollgateHeader.accessToken}=${book.token}` });
+  expect(reread.status === 200 && reread.html.includes(bodyMarker(slug)), `re-read with the token answers 200 with the body (got ${reread.status})`);
+  expect(reread.cost === null, `…free of charge, without a receipt (RDN-Cost ${reread.cost})`);
   expect((await db.purchase.count()) === 1, "…and storing nothing");
 }
 
