@@ -10,6 +10,8 @@
  *   signer recoveries alone with the same library;
  * - `receiver`: the watcher catching up over 10,000 blocks, the latency of a dispute, a leader
  *   failover on PostgreSQL, and the gas of withdrawing N channels one by one;
+ * - `x402`: the time of an x402 purchase (x402's stock client, EIP-3009, settled and confirmed)
+ *   against a channel purchase on the same site in the same run;
  * - `reader`: click-to-text unlock time in headless Chromium and the article page's JavaScript.
  *
  * Prints every figure as a table and writes the same figures to reports/bench.json. Every process
@@ -28,6 +30,7 @@ import type { Window } from "./bench/profileSummary";
 import { benchReceiver, printReceiver } from "./bench/receiver";
 import { TARGETS, printTable, writeReport, type BenchReport } from "./bench/report";
 import { benchUnlock, printReaderFigures } from "./bench/unlock";
+import { benchX402OnFreshSite, printX402Figures } from "./bench/x402";
 import { root, stopAll, stopChildrenOnExit } from "./lib/processes";
 
 stopChildrenOnExit();
@@ -87,6 +90,13 @@ try {
     log("The receiver's chain work: catch-up, dispute latency, failover, withdrawals");
     const rows = await benchReceiver(log);
     printReceiver(rows);
+    report.push(...rows);
+  }
+
+  if (only.includes("x402")) {
+    log("x402: one purchase with x402's stock client against one through a channel, alternating, on one site");
+    const rows = await benchX402OnFreshSite(20, log);
+    printX402Figures(rows);
     report.push(...rows);
   }
 

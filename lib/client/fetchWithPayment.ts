@@ -107,11 +107,13 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
   let url = new URL(String(input));
   let request = init;
   let channel = await ctx.book.latestForOrigin(url.origin, await ctx.chainId());
-  // With a token, a re-read needs no proof, and a 402 means "not bought": no probe. Without one
-  // (a new client, lost storage), the latest proof is shown first: if the server holds it, one
-  // access request tells whether it bought this article.
+  // The latest proof is shown first. With a token the server answers a re-read by the token, and
+  // a 402 means "not bought" but still shows the server's stored proof, so a stale copy of the
+  // channel (another client of the reader paid meanwhile) is caught before anything is signed
+  // on it. Without one (a new client, lost storage): if the server holds that proof, one access
+  // request tells whether it bought this article.
   const holdsToken = await ctx.hasAccessToken(url.origin);
-  let payment = channel && !holdsToken ? ctx.book.proofOf(channel) : undefined;
+  let payment = channel ? ctx.book.proofOf(channel) : undefined;
   let probed = payment !== undefined || holdsToken;
   /** Balances this request signed on `channel`: the server showing one back is no news. */
   const signedHere = new Set<bigint>();
@@ -263,11 +265,13 @@ export async function fetchWithPayment(ctx: PaymentContext, input: string | URL,
         if (!stored) throw refused(402, "It sent no stored balance to re-sign on.");
         // Verified against the chain before anything is adopted (UntrustedServerProofError otherwise).
         channel = await ctx.book.adopt(channel, stored);
-        if (!access && (signedHere.has(stored.balance) || stored.balance === payment.balance)) {
-          // The server holds the proof this client sent (this request's, its answer lost; or the
-          // latest one, shown as a probe): perhaps it paid for this article. That proof is public,
-          // so it proves nothing by itself: ask once more with a signed access request, which
-          // only the sender or its session key can make, before signing any more.
+        if (!access && !holdsToken) {
+          // The server holds a proof of the reader's at or above the one sent (this request's, its
+          // answer lost; the latest one, shown as a probe; or one a lost storage forgot): perhaps
+          // it paid for this article. That proof is public, so it proves nothing by itself: ask
+          // once more with a signed access request, which only the sender or its session key can
+          // make, before signing any more. (With a token there is nothing to ask: the server
+          // knew the buyer, and answered "not bought".)
           access = await ctx.book.signAccessRequest(channel, url.pathname);
           payment = ctx.book.proofOf(channel) ?? payment;
           continue;

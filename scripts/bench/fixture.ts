@@ -6,6 +6,7 @@
 import { parseEther } from "viem";
 import { toDbAmount } from "../../lib/db/amount";
 import { encodePaymentHeaders, type Payment } from "../../lib/protocol/payment";
+import { TollgateHeader } from "../../lib/protocol/headers";
 import type { Db } from "../../lib/db/Db";
 import type { TestChain } from "../../test/helpers/localSite";
 import { chainClients, openChannel, type TestChannel } from "../../test/helpers/reader";
@@ -55,6 +56,8 @@ export async function seedArticles(db: Db, paid: { from: number; to: number }, {
 export class ProofBook {
   readonly proofs: Payment[] = [];
   bought = 0;
+  /** The access token the paid answers return: what proves the buyer on a re-read (docs/protocol.md). */
+  accessToken: string | undefined;
   /** A request carrying proof `bought` was sent and never answered (its run stopped first). */
   pending = false;
 
@@ -72,8 +75,12 @@ export class ProofBook {
 }
 
 /** Request headers for a page, as a browser asks for it, with a proof when given. */
-export function pageHeaders(payment?: Payment): Record<string, string> {
-  return { accept: "text/html", ...(payment ? encodePaymentHeaders(payment) : {}) };
+export function pageHeaders(payment?: Payment, accessToken?: string): Record<string, string> {
+  return {
+    accept: "text/html",
+    ...(payment ? encodePaymentHeaders(payment) : {}),
+    ...(accessToken ? { [TollgateHeader.accessToken]: accessToken } : {}),
+  };
 }
 
 /**

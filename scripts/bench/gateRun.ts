@@ -18,7 +18,7 @@ import type { Window } from "./profileSummary";
 import { figures, type GateRow, type RoundFigures, type ServerFigures } from "./report";
 import { runLoad, type Lane, type LoadResult } from "./runLoad";
 import { cpuTimeMs, descriptorsOn, listeningPid, processTitle, readMemory, sampleRss } from "./serverProcess";
-import { checkLedger, checkPages, settleInFlight, storedPurchases, waitForQuiet } from "./verify";
+import { checkLedger, checkPages, ensureAccessTokens, settleInFlight, storedPurchases, waitForQuiet } from "./verify";
 
 /** Articles seeded up front; more are added if the paid run could buy more than this per channel. */
 const INITIAL_PAID_ARTICLES = 1000;
@@ -128,6 +128,7 @@ export async function benchGate(provider: DbProvider, options: BenchOptions, log
      */
     const load = async (scenario: Scenario, seconds: number, label: string): Promise<LoadResult> => {
       if (scenario === "paid") await provision(seconds);
+      if (scenario === "reread") await ensureAccessTokens(url, books);
       const before = await storedPurchases(url);
       const sampler = sampleRss(pid);
       const cpuBefore = cpuTimeMs(pid);

@@ -3,7 +3,7 @@
  * browser does (`Accept: text/html`), so all three scenarios go through the same route, the same
  * gate (proxy.ts) and the same rendering; only the payment differs.
  */
-import { RdnHeader } from "../../lib/protocol/headers";
+import { RdnHeader, TollgateHeader } from "../../lib/protocol/headers";
 import { FREE_SLUG, PRICE, pageHeaders, paidSlug, type ProofBook } from "./fixture";
 import { header, type Lane } from "./runLoad";
 
@@ -45,24 +45,26 @@ export function paidLane(book: ProofBook, tally: Tally): Lane {
       book.pending = false;
       if (status !== 200) return;
       if (header(headers, RdnHeader.cost) !== PRICE.toString()) tally.wrongCost++;
+      book.accessToken = header(headers, TollgateHeader.accessToken) ?? book.accessToken;
       book.bought++;
     },
   };
 }
 
 /**
- * `reread`: the channel's latest proof (what a browser's cookies hold) for articles it has
- * already bought, in turn. Each must be served free of charge.
+ * `reread`: what a browser's cookies hold (the channel's latest proof and the buyer's access
+ * token) for articles it has already bought, in turn. Each must be served free of charge.
  */
 export function rereadLane(book: ProofBook, tally: Tally): Lane {
-  if (book.bought === 0) throw new Error("a re-read needs a channel that bought something");
-  const latest = pageHeaders(book.proofs[book.bought - 1]);
+  if (book.bought === 0 || !book.accessToken) throw new Error("a re-read needs a channel that bought something, and its access token");
+  const latest = pageHeaders(book.proofs[book.bought - 1], book.accessToken);
   const bought = book.bought;
   let turn = 0;
   return {
     next: () => ({ path: `/articles/${paidSlug(turn++ % bought)}`, headers: latest }),
     answered(status, headers) {
-      if (status === 200 && header(headers, RdnHeader.cost) !== "0") tally.wrongCost++;
+      const cost = header(headers, RdnHeader.cost);
+      if (status === 200 && cost !== undefined && cost !== "0") tally.wrongCost++;
     },
   };
 }

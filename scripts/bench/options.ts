@@ -10,7 +10,7 @@ const seconds = z.coerce.number().positive().max(3600);
  * The benchmark's parts: the gate's scenarios, the acceptance path alone, the receiver's chain
  * work (watcher catch-up, dispute latency, failover, withdrawal gas), and the reader in Chromium.
  */
-export const PARTS = ["gate", "acceptance", "receiver", "reader"] as const;
+export const PARTS = ["gate", "acceptance", "receiver", "x402", "reader"] as const;
 
 /** A comma-separated list of some of `values`, without repeats, in the given order. */
 const list = <const T extends string>(values: readonly T[]) =>
@@ -48,7 +48,7 @@ const usage = `Usage: npm run bench -- [--duration S] [--warmup S] [--connection
                  of free, paid, re-read in turn       (BENCH_ROUNDS, default 2)
   --databases    sqlite, postgres or both             (BENCH_DATABASES, default sqlite,postgres)
   --only         parts to run: gate, acceptance,
-                 receiver, reader                     (BENCH_ONLY, default all)
+                 receiver, x402, reader               (BENCH_ONLY, default all)
   --out          JSON report                          (BENCH_OUT, default reports/bench.json)
   --cpu-prof     write the server's CPU profile here  (BENCH_CPU_PROF, default off)
 PostgreSQL is the server at TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);

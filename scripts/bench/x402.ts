@@ -125,6 +125,21 @@ export function printX402Figures(figures: X402BenchFigures[]): void {
   }
 }
 
+/** {@link benchX402} on a fresh Hardhat node, SQLite database and `next start`, all stopped again. */
+export async function benchX402OnFreshSite(samples: number, log?: (line: string) => void): Promise<X402BenchFigures[]> {
+  const chain = await startTestChain();
+  const database = await createTestDatabase("sqlite");
+  let site: TestSite | undefined;
+  try {
+    site = await startSite({ databaseUrl: database.url, chain });
+    return await benchX402({ site, chain, db: database.db, samples, log });
+  } finally {
+    await site?.stop();
+    await database.dispose();
+    chain.stop();
+  }
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2);
   const at = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
@@ -133,19 +148,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     console.error("usage: tsx --conditions=react-server scripts/bench/x402.ts [--samples N] [--out FILE]");
     process.exit(2);
   }
-  const chain = await startTestChain();
-  const database = await createTestDatabase("sqlite");
-  let site: TestSite | undefined;
-  try {
-    site = await startSite({ databaseUrl: database.url, chain });
-    const figures = await benchX402({ site, chain, db: database.db, samples });
-    printX402Figures(figures);
-    const out = at("--out");
-    if (out) await writeFile(out, `${JSON.stringify(figures, null, 2)}\n`);
-  } finally {
-    await site?.stop();
-    await database.dispose();
-    chain.stop();
-  }
+  const figures = await benchX402OnFreshSite(samples);
+  printX402Figures(figures);
+  const out = at("--out");
+  if (out) await writeFile(out, `${JSON.stringify(figures, null, 2)}\n`);
   process.exit(0);
 }

@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { createPublicClient, createWalletClient, http, parseEther, type Address, type PrivateKeyAccount, type PublicClient } from "viem";
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
+import { TollgateHeader } from "../../lib/protocol/headers";
 import {
   BudgetExceededError,
   createMemoryStorage,
@@ -19,6 +20,7 @@ import {
   createViemChannelChain,
   fetchCatalog,
   type Catalog,
+  type PaymentReceipt,
   type TollgateClientOptions,
   type TransactionEvent,
 } from "../../lib/client";
@@ -27,6 +29,7 @@ import type { ClientStorage } from "../../lib/client/storage/ClientStorage";
 import { seedArticles } from "../../scripts/db/seed";
 import { createTestDatabase } from "../db/databases";
 import { startSite, startTestChain } from "../helpers/localSite";
+import { signInReader } from "../helpers/reader";
 
 // Against a site of your own when TOLLGATE_E2E_URL is set; otherwise against one this suite
 // starts: a fresh Hardhat node and `next start` on a fresh, seeded SQLite database.
@@ -78,8 +81,13 @@ function newClient(account: PrivateKeyAccount, options: Partial<TollgateClientOp
   return { client, events, actions };
 }
 
-const serverBalance = async (sender: Address, openBlock: bigint) => {
-  const channels = await fetchServerChannels((i, init) => fetch(i, init), origin, sender);
+/**
+ * The channel's balance as the site holds it. The channel API answers only the sender's access
+ * token (reading history is private), so the reader signs in for it (EIP-4361), as on a new browser.
+ */
+const serverBalance = async (reader: PrivateKeyAccount, openBlock: bigint) => {
+  const token = await signInReader({ url: origin }, reader, catalog.chainId);
+  const channels = await fetchServerChannels((i, init) => fetch(i, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), [TollgateHeader.accessToken]: token } }), origin, reader.address);
   return channels.find((c) => c.openBlock === openBlock)?.balance;
 };
 
@@ -107,8 +115,10 @@ describe("the SDK against a real Tollgate site", { timeout: 300_000 }, () => {
     const reader = await newReader();
     const { client, events, actions } = newClient(reader, { permit: "never" });
     let expected = 0n;
+    let last: PaymentReceipt | undefined;
     for (const article of priced.slice(0, 3)) {
       const { article: got, receipt } = await client.getArticle(article.url);
+      last = receipt;
       expected += article.price;
       assert.equal(got.slug, article.slug);
       assert.ok(got.body.length > 0);
@@ -118,12 +128,15 @@ describe("the SDK against a real Tollgate site", { timeout: 300_000 }, () => {
     assert.deepEqual(actions(), ["approve", "createChannel"]);
     assert.ok(events.some((e) => e.stage === "pending") && events.some((e) => e.stage === "confirmed"), "progress was reported");
 
+    // The client kept the access token the paid answers handed out: a re-read sends it and no
+    // proof, and is answered without a receipt (nothing signed, nothing charged).
     const again = await client.getArticle(priced[0]!.url);
-    assert.equal(again.receipt?.cost, 0n, "a paid article is free to read again");
-    assert.equal(again.receipt?.balance, expected);
+    assert.equal(again.article.slug, priced[0]!.slug);
+    assert.ok(again.article.body.length > 0);
+    assert.equal(again.receipt, undefined, "a paid article is free to read again");
     assert.equal(client.budget.spent, expected);
-    const channel = again.receipt!.channel;
-    assert.equal(await serverBalance(reader.address, channel.openBlock), expected);
+    const channel = last!.channel;
+    assert.equal(await serverBalance(reader, channel.openBlock), expected);
   });
 
   it("opens with a single createChannelWithPermit transaction", async () => {
@@ -143,7 +156,7 @@ describe("the SDK against a real Tollgate site", { timeout: 300_000 }, () => {
       assert.equal(error.limit, "total");
       return true;
     });
-    assert.equal(await serverBalance(reader.address, receipt!.channel.openBlock), priced[0]!.price);
+    assert.equal(await serverBalance(reader, receipt!.channel.openBlock), priced[0]!.price);
 
     const cheap = newClient(reader, { budget: { maxPrice: priced[0]!.price - 1n } });
     await assert.rejects(cheap.client.getArticle(priced[2]!.url), (error: unknown) => error instanceof BudgetExceededError && error.limit === "price");
@@ -164,7 +177,7 @@ describe("the SDK against a real Tollgate site", { timeout: 300_000 }, () => {
     assert.equal(receipt?.cost, priced[2]!.price);
     assert.equal(receipt?.balance, total, "signed on top of the adopted balance");
     assert.equal(twin.client.budget.spent, priced[2]!.price);
-    assert.equal(await serverBalance(reader.address, channel.openBlock), total);
+    assert.equal(await serverBalance(reader, channel.openBlock), total);
   });
 
   it("tops up a channel whose deposit cannot cover the next article", async () => {
@@ -186,12 +199,16 @@ describe("the SDK against a real Tollgate site", { timeout: 300_000 }, () => {
     const paid = receipt!.balance;
     const deposit = receipt!.deposit;
 
-    const fresh = newClient(reader).client; // same key, nothing stored
+    const fresh = newClient(reader).client; // same key, nothing stored: no channel, no access token
+    // The site shows a sender's channels only to its token (reading history is private): the
+    // chain still tells the channel and its deposit, not what it paid.
     const [recovered] = (await fresh.channels(origin)).filter((c) => c.status === "open");
     assert.equal(recovered?.openBlock, receipt!.channel.openBlock);
-    assert.equal(recovered?.balance, paid);
     assert.equal(recovered?.deposit, deposit);
-    assert.equal((await fresh.getArticle(priced[0]!.url)).receipt?.cost, 0n, "not charged twice after a restart");
+    const reread = await fresh.getArticle(priced[0]!.url);
+    assert.equal(reread.article.slug, priced[0]!.slug);
+    assert.equal(await serverBalance(reader, recovered!.openBlock), paid, "not charged twice after a restart");
+    assert.equal(reread.receipt, undefined, "answered to a signed access request: nothing charged, nothing signed above the stored balance");
     const third = await fresh.getArticle(priced[2]!.url);
     const final = paid + priced[2]!.price;
     assert.equal(third.receipt?.balance, final);

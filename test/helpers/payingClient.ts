@@ -11,7 +11,7 @@ import { decodePaymentRequest } from "../../lib/protocol/paymentRequest";
 import { decodeReceiptHeaders } from "../../lib/protocol/receipt";
 import { balanceProofTypedData } from "../../lib/protocol/typedData";
 import type { TestChain } from "./localSite";
-import { domainOf, type TestChannel } from "./reader";
+import { accessTokenOf, domainOf, type TestChannel } from "./reader";
 
 /** What one client believes the channel's stored balance is; only the server's answers move it. */
 export type Book = { balance: bigint };
@@ -21,6 +21,8 @@ export type Bought = {
   /** What the 200 said this request was charged (0 when an earlier, unanswered try had paid). */
   cost: bigint;
   body: string;
+  /** The access token the 200 handed out: what re-reads the article (the stored proof does not). */
+  accessToken: string;
   /** Requests sent, and how many of them ended without an answer. */
   attempts: number;
   connectionErrors: number;
@@ -78,7 +80,7 @@ export async function buy(
       assert.ok(receipt, `a 200 for ${article.slug} without a receipt`);
       await adopt(receipt.stored);
       assert.ok(receipt.cost === 0n || receipt.cost === article.price, `charged ${receipt.cost} for ${article.slug}`);
-      return { slug: article.slug, cost: receipt.cost, body: (JSON.parse(text) as { body: string }).body, attempts, connectionErrors };
+      return { slug: article.slug, cost: receipt.cost, body: (JSON.parse(text) as { body: string }).body, accessToken: accessTokenOf(response), attempts, connectionErrors };
     }
     if (response.status === 402) {
       const { reason, stored } = decodePaymentRequest(response.headers);

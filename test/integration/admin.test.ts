@@ -63,7 +63,10 @@ describe("publisher admin over HTTP", () => {
   const host = () => new URL(site.url).host;
 
   async function signedMessage(signer = publisher) {
-    const fields = (await (await fetch(`${site.url}/api/admin/nonce`, { method: "POST" })).json()) as { nonce: string; domain: string; uri: string; chainId: number };
+    const answer = await fetch(`${site.url}/api/admin/nonce`, { method: "POST" });
+    const text = await answer.text();
+    assert.equal(answer.status, 200, text);
+    const fields = JSON.parse(text) as { nonce: string; domain: string; uri: string; chainId: number };
     assert.equal(fields.domain, host(), "locally, without SITE_URL, the message names the request's host");
     const message = createSiweMessage({ ...fields, address: signer.address, version: "1" });
     return { message, signature: (await signer.signMessage({ message })) as Hex };

@@ -7,13 +7,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { after, before, it } from "node:test";
 import { parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { RdnHeader } from "../../lib/protocol/headers";
 import { root, stop } from "../../scripts/lib/processes";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles } from "../helpers/articles";
 import { blockNumber } from "../helpers/chain";
 import { send } from "../helpers/http";
 import { startSite, startTestChain, watcherReached, type TestChain, type TestSite } from "../helpers/localSite";
-import { domainOf, openChannel, programHeaders, RECEIVER, signProof } from "../helpers/reader";
+import { accessTokenOf, domainOf, openChannel, programHeaders, RECEIVER, signProof, withAccessToken } from "../helpers/reader";
 import { startRpcProxy, type RpcProxy } from "../helpers/rpcProxy";
 
 const PRICE = parseEther("0.01");
@@ -66,10 +67,17 @@ describeEachDatabase("the gate and the chain's RPC", (database) => {
       throw new Error(`${error.message}\n${watcherOutput}\nDB cursor ${cursor?.blockNumber} synced ${cursor?.syncedAt.toISOString()} now ${new Date().toISOString()}\nhealth ${health}`);
     });
     const before = proxy.total();
-    for (const [slug, balance] of [["alpha", PRICE], ["beta", 2n * PRICE], ["alpha", 2n * PRICE]] as const) {
+    const tokens: string[] = [];
+    for (const [slug, balance] of [["alpha", PRICE], ["beta", 2n * PRICE]] as const) {
       const answer = await send(site, `/articles/${slug}`, { headers: programHeaders(await channel.sign(balance)) });
       assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.headers.get(RdnHeader.cost), PRICE.toString());
+      tokens.push(accessTokenOf(answer));
     }
+    // The buyer re-reads with the token the paid answer returned (beside the proof it holds).
+    const reread = await send(site, "/articles/alpha", { headers: withAccessToken(programHeaders(await channel.sign(2n * PRICE)), tokens[0]) });
+    assert.equal(reread.status, 200, reread.text);
+    assert.equal(reread.headers.get(RdnHeader.cost), null, "a re-read is not a payment");
     assert.equal(proxy.total(), before, `the gate called the chain: ${JSON.stringify(Object.fromEntries(proxy.calls))}`);
     assert.match(watcherOutput, /watcher: this process leads/);
   });

@@ -1,6 +1,10 @@
 // DESIGN.md's receiver rules, each broken on purpose against a real site (next start, a Hardhat
 // node, SQLite and PostgreSQL): every refusal must name its reason (status, RDN-* header, the
 // problem's type) and store nothing — no purchase, no balance moved.
+//
+// An article is bought once per buyer (the channel's sender) and then read free on any of its
+// channels, so each test that needs a reader who bought nothing opens its channels from its own
+// dev account (#0 deploys and #1 receives; #9–#12 below only sign or are named).
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { hexToBigInt, numberToHex, parseEther, recoverTypedDataAddress, slice, type Hex } from "viem";
@@ -16,7 +20,7 @@ import { blockNumber, mine } from "../helpers/chain";
 import { assertPaymentRequired, assertProblem, jsonOf, send, termsOf, type Answer } from "../helpers/http";
 import { assertBooksBalance, assertNothingStored, channelRow, readBooks } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
-import { domainOf, openChannel, programHeaders, signProof, type TestChannel } from "../helpers/reader";
+import { accessTokenOf, domainOf, openChannel, programHeaders, signProof, withAccessToken, type TestChannel } from "../helpers/reader";
 
 const PRICE = parseEther("0.01");
 const articles = [
@@ -26,7 +30,6 @@ const articles = [
 ];
 const priceOf = (slug: string) => articles.find((a) => a.slug === slug)!.price;
 
-const READER = 2;
 const stranger = devAccount(9);
 const otherReceiver = devAccount(10).address;
 const delegate = devAccount(11);
@@ -76,11 +79,14 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     return { answer, request, body: jsonOf(answer) };
   }
 
-  /** A channel from the reader with one article already bought, so that its stored balance is PRICE. */
-  async function channelWithAlpha(): Promise<TestChannel> {
-    const channel = await openChannel(chain, READER);
-    await paid(await channel.sign(PRICE), "alpha");
-    return channel;
+  /**
+   * A channel from dev account `reader` with alpha bought on it, so that its stored balance is
+   * PRICE, and the access token the paid answer handed out.
+   */
+  async function channelWithAlpha(reader: number): Promise<{ channel: TestChannel; token: string }> {
+    const channel = await openChannel(chain, reader);
+    const token = accessTokenOf(await paid(await channel.sign(PRICE), "alpha"));
+    return { channel, token };
   }
 
   it("answers no proof with the terms: a problem for programs, the paywall page (402) for browsers", async () => {
@@ -112,13 +118,13 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
   });
 
   it("refuses a proof signed by a stranger", async () => {
-    const channel = await openChannel(chain, READER);
+    const channel = await openChannel(chain, 2);
     const { body } = await refused(await channel.sign(PRICE, stranger), "alpha", "invalid-balance-proof", RdnHeader.invalidBalanceProof);
     assert.equal(body.signer, stranger.address);
   });
 
   it("refuses a proof signed for another chain id or another contract (domain replay)", async () => {
-    const channel = await openChannel(chain, READER);
+    const channel = await openChannel(chain, 3);
     const { chainId, verifyingContract } = domainOf(chain);
     const domains = [
       { chainId: 1, verifyingContract },
@@ -133,8 +139,8 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
   });
 
   it("refuses a proof signed for another channel (another open block, another receiver)", async () => {
-    const first = await openChannel(chain, READER);
-    const second = await openChannel(chain, READER);
+    const first = await openChannel(chain, 4);
+    const second = await openChannel(chain, 4);
     const domain = domainOf(chain);
     // Signed over the first channel, presented as the second.
     const moved = await signProof(first.account, domain, second, PRICE, { channel: first, balance: PRICE });
@@ -144,13 +150,13 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     await refused(elsewhere, "alpha", "invalid-balance-proof", RdnHeader.invalidBalanceProof);
 
     // A real channel to another receiver, with a proof that is valid for it: not ours.
-    const theirs = await openChannel(chain, READER, { receiver: otherReceiver });
+    const theirs = await openChannel(chain, 4, { receiver: otherReceiver });
     await refused(await theirs.sign(PRICE), "alpha", "channel-not-found", RdnHeader.nonexistingChannel);
     assert.equal(await channelRow(database().db, theirs), null);
   });
 
   it("refuses a closing commitment offered as a balance proof", async () => {
-    const channel = await openChannel(chain, READER);
+    const channel = await openChannel(chain, 5);
     const domain = domainOf(chain);
     const closing = closingCommitmentTypedData(domain, channel, PRICE);
     for (const signer of [devAccount(1), channel.account]) {
@@ -160,7 +166,7 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
   });
 
   it("refuses the high-s twin of a valid signature, although viem recovers the same signer from it", async () => {
-    const channel = await openChannel(chain, READER);
+    const channel = await openChannel(chain, 6);
     const valid = await channel.sign(PRICE);
     const twin = { ...valid, balanceSignature: malleableTwin(valid.balanceSignature) };
     const signer = await recoverTypedDataAddress({ ...balanceProofTypedData(domainOf(chain), channel, PRICE), signature: twin.balanceSignature });
@@ -172,7 +178,7 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
 
   it("refuses a balance above the deposit, and accepts the same proof once a top-up reached the chain", async () => {
     const { db } = database();
-    const channel = await openChannel(chain, READER, { deposit: PRICE / 2n });
+    const channel = await openChannel(chain, 7, { deposit: PRICE / 2n });
     const proof = await channel.sign(PRICE);
     const { body } = await refused(proof, "alpha", "insufficient-deposit", RdnHeader.invalidBalanceProof);
     assert.equal(body.offered, PRICE.toString());
@@ -191,11 +197,11 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
   });
 
   it("refuses a balance raised by less or by more than the price", async () => {
-    const fresh = await openChannel(chain, READER);
+    const fresh = await openChannel(chain, 8);
     await refused(await fresh.sign(PRICE - 1n), "alpha", "invalid-amount", RdnHeader.invalidAmount);
     await refused(await fresh.sign(PRICE + 1n), "alpha", "invalid-amount", RdnHeader.invalidAmount);
 
-    const channel = await channelWithAlpha();
+    const { channel } = await channelWithAlpha(8);
     const row = await channelRow(database().db, channel);
     for (const offered of [PRICE + 2n * PRICE - 1n, PRICE + 2n * PRICE + 1n, PRICE + PRICE]) {
       const { request, body } = await refused(await channel.sign(offered), "beta", "invalid-amount", RdnHeader.invalidAmount);
@@ -206,21 +212,25 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     await paid(await channel.sign(3n * PRICE), "beta");
   });
 
-  it("refuses a stale proof (not above the stored balance) with the server's stored proof", async () => {
-    const channel = await channelWithAlpha();
+  it("refuses a stale proof (not above the stored balance) with the server's stored proof, even for what its sender bought", async () => {
+    const { channel } = await channelWithAlpha(13);
     const row = await channelRow(database().db, channel);
     const stored = { sender: channel.sender, openBlock: channel.openBlock, balance: PRICE, balanceSignature: row!.balanceSignature };
-    // The very proof that bought alpha, spent again on beta; and a proof below the stored balance.
-    for (const offered of [PRICE, PRICE - 1n, 0n]) {
-      const { request, body } = await refused(await channel.sign(offered), "beta", "stale-balance-proof", RdnHeader.invalidBalanceProof);
-      assert.deepEqual(request.stored, stored);
-      assert.equal(body.expected, (3n * PRICE).toString());
+    // The very proof that bought alpha (the stored one, public), and proofs below the stored
+    // balance: spent on beta they pay nothing, and for alpha they do not prove its buyer (a
+    // stale proof was, or may be, published), so neither reads without the buyer's token.
+    for (const slug of ["beta", "alpha"]) {
+      for (const offered of [PRICE, PRICE - 1n, 0n]) {
+        const { request, body } = await refused(await channel.sign(offered), slug, "stale-balance-proof", RdnHeader.invalidBalanceProof);
+        assert.deepEqual(request.stored, stored);
+        assert.equal(body.expected, (PRICE + priceOf(slug)).toString());
+      }
     }
   });
 
   it("refuses a channel that does not exist on chain", async () => {
     const { db } = database();
-    const sender = devAccount(READER);
+    const sender = devAccount(14);
     await mine(chain, 1); // the head is now a block without a channel in it
     const head = await blockNumber(chain);
     // Far past the head (more than the watcher's margin for blocks mined since its last poll).
@@ -238,19 +248,19 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
   });
 
   it("accepts a delegate's proof on a channel that names the delegate, and only there", async () => {
-    const named = await openChannel(chain, READER, { delegate: delegate.address });
+    const named = await openChannel(chain, 15, { delegate: delegate.address });
     await paid(await named.sign(PRICE, delegate), "alpha");
     await paid(await named.sign(3n * PRICE), "beta"); // the sender still signs for it too
 
-    const unnamed = await openChannel(chain, READER);
+    const unnamed = await openChannel(chain, 15);
     await refused(await unnamed.sign(PRICE, delegate), "alpha", "invalid-balance-proof", RdnHeader.invalidBalanceProof);
-    const otherDelegate = await openChannel(chain, READER, { delegate: devAccount(12).address });
+    const otherDelegate = await openChannel(chain, 15, { delegate: devAccount(12).address });
     await refused(await otherDelegate.sign(PRICE, delegate), "alpha", "invalid-balance-proof", RdnHeader.invalidBalanceProof);
   });
 
   it("refuses new proofs with 409 once a closing signature was issued, and keeps what was bought readable", async () => {
     const { db } = database();
-    const channel = await channelWithAlpha();
+    const { channel, token } = await channelWithAlpha(16);
     const proof = await channel.sign(PRICE);
     const close = await send(site, `/api/channels/${channel.sender}/${channel.openBlock}/close`, {
       method: "POST",
@@ -265,9 +275,19 @@ describeEachDatabase("the receiver's rules at the gate", (database) => {
     assert.ok(!answer.text.includes(secretOf("beta")));
     await assertNothingStored(db, before);
 
-    const reread = await pay(proof, "alpha");
-    assert.equal(reread.status, 200, reread.text);
-    assert.equal(reread.headers.get(RdnHeader.cost), "0");
+    // The stored proof is public (the close puts it on chain): alone it reads nothing, not even
+    // what it bought; the buyer re-reads with its token, or a signed access request.
+    const resent = await pay(proof, "alpha");
+    assertProblem(resent, { status: 409, type: "channel-state-conflict" });
+    assert.ok(!resent.text.includes(secretOf("alpha")));
+    await assertNothingStored(db, before);
+    for (const headers of [withAccessToken(programHeaders(proof), token), { ...programHeaders(proof), ...(await channel.accessRequest("/articles/alpha")) }]) {
+      const reread = await send(site, "/articles/alpha", { headers });
+      assert.equal(reread.status, 200, reread.text);
+      assert.equal(reread.headers.get(RdnHeader.cost), null, "a re-read is not a payment");
+      assert.ok(jsonOf(reread).body?.toString().includes(secretOf("alpha")));
+    }
+    await assertNothingStored(db, before);
   });
 
   it("leaves the books balanced: every balance is the sum of its purchases, each signed by the sender or delegate", async () => {

@@ -13,7 +13,7 @@ import { mine, rpc } from "../helpers/chain";
 import { assertPaymentRequired, jsonOf, send } from "../helpers/http";
 import { assertNothingStored, channelRow, readBooks } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
-import { openChannel, programHeaders, type TestChannel } from "../helpers/reader";
+import { accessTokenOf, openChannel, programHeaders, withAccessToken, type TestChannel } from "../helpers/reader";
 
 const PRICE = parseEther("0.01");
 const articles = [
@@ -48,10 +48,20 @@ describeEachDatabase("the gate follows the chain through its watcher", (database
     return jsonOf(answer);
   }
 
-  async function served(channel: TestChannel, slug: string, balance: bigint, cost: bigint) {
+  /** Pays `slug` with a proof of `balance`; asserts it was served for `cost`; returns the access token handed out. */
+  async function served(channel: TestChannel, slug: string, balance: bigint, cost: bigint): Promise<string> {
     const answer = await pay(channel, slug, balance);
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.headers.get(RdnHeader.cost), cost.toString());
+    return accessTokenOf(answer);
+  }
+
+  /** Asserts that the buyer's `token` alone re-reads `slug`, without a charge. */
+  async function reread(slug: string, token: string) {
+    const answer = await send(site, `/articles/${slug}`, { headers: withAccessToken({ accept: "application/json" }, token) });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.headers.get(RdnHeader.cost), null, "a re-read is not a payment");
+    assert.ok(jsonOf<{ body: string }>(answer).body.includes(secretOf(slug)));
   }
 
   /** A channel whose opening has the confirmations the site requires. */
@@ -88,23 +98,25 @@ describeEachDatabase("the gate follows the chain through its watcher", (database
 
   it("refuses proofs from the first sight of a close request, before it has any confirmation", async () => {
     const channel = await confirmedChannel(4);
-    await served(channel, "alpha", PRICE, PRICE);
+    const token = await served(channel, "alpha", PRICE, PRICE);
     await channel.requestClose(PRICE); // the watcher has read its block; nothing mined since
     assert.equal((await channelRow(database().db, channel))?.status, "closing");
     const body = await refused(channel, "beta", 3n * PRICE, "channel-closed", RdnHeader.nonexistingChannel);
     assert.equal(body.channelStatus, "closing");
-    // What it bought stays readable.
-    await served(channel, "alpha", PRICE, 0n);
+    // What it bought stays readable for its buyer; the stored proof (now on chain) alone reads nothing.
+    await refused(channel, "alpha", PRICE, "channel-closed", RdnHeader.nonexistingChannel);
+    await reread("alpha", token);
   });
 
   it("refuses proofs on a settled channel", async () => {
     const channel = await confirmedChannel(5);
-    await served(channel, "alpha", PRICE, PRICE);
+    const token = await served(channel, "alpha", PRICE, PRICE);
     await channel.requestClose(PRICE);
     await rpc(chain, "evm_increaseTime", [121]);
     await channel.settle();
     assert.equal((await channelRow(database().db, channel))?.status, "settled");
     const body = await refused(channel, "beta", 3n * PRICE, "channel-closed", RdnHeader.nonexistingChannel);
     assert.equal(body.channelStatus, "settled");
+    await reread("alpha", token);
   });
 });

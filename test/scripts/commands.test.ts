@@ -21,6 +21,7 @@ const SKIPPED: Record<string, string> = {
   "npm run demo": "runs until stopped, on its own chain and site: test/scripts/demo.test.ts runs it and buys the article it prints",
   "npm run bench": "minutes of load at 32 connections; docs/benchmarks.md records its runs (its --help is run here)",
   "npm run bench -- --duration 3 --warmup 1 --rounds 1": "a minute of load; the same benchmark as npm run bench",
+  "npm run bench -- --only gate,acceptance --databases postgres": "minutes of load; the same benchmark as npm run bench",
   "npm install && npm run demo": "npm install is how this checkout was made; the demo: see npm run demo",
   "npm install && npm test": "npm install is how this checkout was made; npm test is what runs this suite",
   "npm run deploy -- --rpc-url https://rpc.example.org --key 0xYOUR_KEY --token 0xTheERC20YourReadersPayIn --challenge-period 86400 --confirmations 2":
@@ -104,6 +105,10 @@ const TABLE: Record<string, () => Promise<void> | void> = {
   "npm run setup": () => {
     const output = run(`npm run setup -- --yes --deploy --rpc-url ${chain.url} --file ${dir}/setup.env --database-url file:${dir}/setup.db`);
     assert.match(output, /Next:/);
+  },
+  "npm run bundle-size": () => {
+    // The site under test was built by startSite, so this reads that build's manifests.
+    assert.match(run("npm run bundle-size"), /\/articles\/\[slug\]/);
   },
   "npm run gas": () => {
     assert.match(run("npm run gas"), /createChannel|cooperativeClose/);
