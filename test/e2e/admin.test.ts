@@ -117,8 +117,11 @@ describeInBrowser("publisher admin in Chromium", () => {
     await page.waitForFunction(
       async (slug) => {
         const html = await (await fetch("/admin/earnings")).text();
-        const row = new DOMParser().parseFromString(html, "text/html").querySelector(`tr[data-slug="${slug}"] [data-testid="views"]`);
-        return Number(row?.textContent ?? 0) >= 1;
+        // Views and paywall impressions are counted by different requests, so one flush may
+        // carry the view and the next the impression: wait for both.
+        const row = new DOMParser().parseFromString(html, "text/html").querySelector(`tr[data-slug="${slug}"]`);
+        const count = (cell: string) => Number(row?.querySelector(`[data-testid="${cell}"]`)?.textContent ?? 0);
+        return count("views") >= 1 && count("paywalls") >= 1;
       },
       article.slug,
       { timeout: STEP_MS, polling: 500 },
