@@ -114,20 +114,15 @@ describeInBrowser("publisher admin in Chromium", () => {
     await page.goto(`${site.url}/admin/earnings`);
     const funnelRow = page.getByTestId("funnel-table").locator(`tr[data-slug="${article.slug}"]`);
     await funnelRow.getByTestId("purchases").getByText("1", { exact: true }).waitFor();
-    await page.waitForFunction(
-      async (slug) => {
-        const html = await (await fetch("/admin/earnings")).text();
-        // Views and paywall impressions are counted by different requests, so one flush may
-        // carry the view and the next the impression: wait for both.
-        const row = new DOMParser().parseFromString(html, "text/html").querySelector(`tr[data-slug="${slug}"]`);
-        const count = (cell: string) => Number(row?.querySelector(`[data-testid="${cell}"]`)?.textContent ?? 0);
-        return count("views") >= 1 && count("paywalls") >= 1;
-      },
-      article.slug,
-      { timeout: STEP_MS, polling: 500 },
-    );
-    await page.reload();
-    assert.ok(Number(await funnelRow.getByTestId("paywalls").innerText()) >= 1, "the paywall was shown before the purchase");
+    // Views and paywall impressions are counted by different requests, so one flush of the
+    // counter may carry the view and the next the impression: reload until the page shows both.
+    const count = async (cell: string) => Number(await funnelRow.getByTestId(cell).innerText());
+    for (const deadline = Date.now() + STEP_MS; ; ) {
+      if ((await count("views")) >= 1 && (await count("paywalls")) >= 1) break;
+      assert.ok(Date.now() < deadline, `no view and paywall impression counted for ${article.slug} (views ${await count("views")}, paywalls ${await count("paywalls")})`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await page.reload();
+    }
     for (const chart of ["revenue-chart", "article-revenue-chart", "funnel-chart"]) {
       await page.getByTestId(chart).locator(".recharts-bar-rectangle").first().waitFor();
     }
