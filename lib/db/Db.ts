@@ -9,6 +9,7 @@
 // `tsc` proves that both satisfy it.
 import type { PrismaClient } from '../../prisma/generated/sqlite/client'
 import type { DbProvider } from './databaseUrl'
+import type { SqlDriverAdapter } from './driver'
 
 export type {
   Article,
@@ -55,6 +56,11 @@ export type Db = DbTransaction &
   Pick<PrismaClient, '$connect' | '$disconnect'> & {
     /** Which database this is, for the few statements whose SQL differs (lib/db/databaseNow.ts). */
     readonly provider: DbProvider
+    /**
+     * The driver adapter this client queries through, connected, for the paid path's raw
+     * statements (lib/db/driver.ts). Anything else uses the models.
+     */
+    driver(): Promise<SqlDriverAdapter>
     /**
      * Runs `fn` in one database transaction: it commits if `fn` resolves and rolls back every
      * write if it throws. Only the interactive form is offered (the batch form's promise

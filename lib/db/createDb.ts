@@ -7,6 +7,7 @@ import { PrismaClient as SqliteClient } from '../../prisma/generated/sqlite/clie
 import { createAdapterFactory } from './createAdapterFactory'
 import { parseDatabaseUrl } from './databaseUrl'
 import type { Db } from './Db'
+import { capturingFactory } from './driver'
 
 /**
  * Creates a client for `url` (default: `DATABASE_URL`, then `file:./tollgate.db`), with the
@@ -19,13 +20,17 @@ import type { Db } from './Db'
  */
 export function createDb(url?: string): Db {
   const parsed = parseDatabaseUrl(url)
-  const adapter = createAdapterFactory(parsed)
+  const { factory: adapter, current } = capturingFactory(createAdapterFactory(parsed))
   const client = parsed.provider === 'sqlite' ? new SqliteClient({ adapter }) : new PostgresClient({ adapter })
+  const driver = async () => {
+    if (!current()) await client.$connect()
+    return current()!
+  }
   // Typed as Db without a cast (this is where tsc checks that both clients satisfy it), but for
-  // the provider, which the clients do not know and is attached here.
-  const db: Db = Object.defineProperty(client as typeof client & { provider: typeof parsed.provider }, 'provider', {
-    value: parsed.provider,
-    enumerable: false,
+  // what the clients do not know and is attached here: the provider and the driver under them.
+  const db: Db = Object.defineProperties(client as typeof client & Pick<Db, 'provider' | 'driver'>, {
+    provider: { value: parsed.provider, enumerable: false },
+    driver: { value: driver, enumerable: false },
   })
   return db
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { isAddressEqual, type Address, type Hex } from "viem";
 import { fromDbAmount, toDbAmount } from "../db/amount";
-import type { Article, Channel } from "../db/Db";
+import type { Article } from "../db/Db";
 import { toDbAddress, toDbSignature } from "../db/hex";
 import {
   ChannelClosedError,
@@ -19,6 +19,7 @@ import { channelDelegate, channelId, findChannel, loadChannel } from "./channels
 import { commitAcceptance } from "./commitAcceptance";
 import type { Receiver } from "./context";
 import { hasBought, isAlreadyBought } from "./entitlements";
+import { findPaymentChannel, type ChannelState } from "./paymentChannel";
 import { recoverAddressFast } from "./recoverAddressFast";
 import { assertWatcherCurrent } from "./watcher/watcherLag";
 import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
@@ -30,7 +31,7 @@ import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
  */
 export type Acceptance = { charged: boolean; receipt: Receipt; buyer: Address };
 
-const stored = (row: Channel): StoredProof => ({
+const stored = (row: ChannelState): StoredProof => ({
   balance: fromDbAmount(row.balance),
   balanceSignature: (row.balanceSignature ?? undefined) as Hex | undefined,
 });
@@ -63,7 +64,7 @@ export async function acceptPayment(
   { mayCharge = true, provenBuyer }: { mayCharge?: boolean; provenBuyer?: Address | undefined } = {},
 ): Promise<Acceptance> {
   const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
-  const channel = await loadChannel(receiver, id);
+  const channel = await loadChannel(receiver, id, (r, channelId) => findPaymentChannel(r, channelId, article.id));
   const storedProof = isStoredProof(channel, payment);
   if (!storedProof) {
     const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
@@ -76,7 +77,7 @@ export async function acceptPayment(
   const sender = channelId(channel).sender;
   const proven = (!storedProof && payment.balance > balance) || (provenBuyer !== undefined && isAddressEqual(provenBuyer, sender));
 
-  if (proven && (await hasBought(receiver.db, sender, article.id))) return free(channel);
+  if (proven && channel.senderBought) return free(channel);
   if (!mayCharge) throw new PaymentRequiredError({ price: fromDbAmount(article.price) });
   assertPayable(channel);
   await assertWatcherCurrent(receiver);
@@ -127,7 +128,7 @@ export async function acceptPayment(
 }
 
 /** The free answer for an article the (proven) sender already bought; the stored balance stays. */
-function free(channel: Channel): Acceptance {
+function free(channel: ChannelState): Acceptance {
   const id = channelId(channel);
   return { charged: false, buyer: id.sender, receipt: { cost: 0n, stored: { ...id, ...stored(channel) } } };
 }
@@ -136,7 +137,7 @@ function free(channel: Channel): Acceptance {
  * Refuses proofs on a channel that is closing or closed on chain (from the watcher's first sight
  * of the close, DESIGN.md), or whose sender asked for a closing signature.
  */
-function assertPayable(channel: Channel): void {
+function assertPayable(channel: ChannelState): void {
   const id = channelId(channel);
   if (channel.status !== "open") throw new ChannelClosedError({ channel: id, status: channel.status });
   if (channel.closeIssuedAt) {
@@ -157,6 +158,6 @@ function assertPayable(channel: Channel): void {
  * signature recovery, the costliest step of a re-read (docs/benchmarks.md). A writer that ever
  * stores a signature it did not verify for the stored balance must drop this shortcut.
  */
-function isStoredProof(row: Channel, payment: Payment): boolean {
+function isStoredProof(row: ChannelState, payment: Payment): boolean {
   return row.balanceSignature !== null && row.balanceSignature === payment.balanceSignature.toLowerCase() && fromDbAmount(row.balance) === payment.balance;
 }

@@ -26,13 +26,13 @@ export function findChannel(receiver: Receiver, id: ChannelId): Promise<Channel 
   });
 }
 
-export const channelId = (row: Channel): ChannelId => ({
+export const channelId = (row: Pick<Channel, "sender" | "receiver" | "openBlock">): ChannelId => ({
   sender: getAddress(row.sender),
   receiver: getAddress(row.receiver),
   openBlock: row.openBlock,
 });
 
-export const channelDelegate = (row: Channel): Address | null => (row.delegate ? getAddress(row.delegate) : null);
+export const channelDelegate = (row: Pick<Channel, "delegate">): Address | null => (row.delegate ? getAddress(row.delegate) : null);
 
 /**
  * How far past the newest block the watcher saw a channel's open block may be and still be a
@@ -50,19 +50,24 @@ const FUTURE_BLOCKS = 100_000n;
  * channel of ours, {@link InsufficientConfirmationsError} while its opening is too recent to rely
  * on, or is in a block the watcher has not reached yet (so a client that just opened it waits
  * and sends the same proof again, rather than opening another), and
- * {@link ServiceUnavailableError} when the watcher is not current, so nobody can tell.
+ * {@link ServiceUnavailableError} when the watcher is not current, so nobody can tell. `find`
+ * reads the row ({@link findChannel}, or the paid path's own read, lib/receiver/paymentChannel.ts).
  */
-export async function loadChannel(receiver: Receiver, id: ChannelId): Promise<Channel> {
+export async function loadChannel<Row extends Pick<Channel, "confirmed">>(
+  receiver: Receiver,
+  id: ChannelId,
+  find: (receiver: Receiver, id: ChannelId) => Promise<Row | null>,
+): Promise<Row> {
   if (toDbAddress(id.receiver) !== toDbAddress(receiver.config.receiver.address) || id.openBlock > MAX_INT64) {
     throw new ChannelNotFoundError({ channel: id, at: "gate" });
   }
   // A confirmed channel needs nothing else: one query on the paid path.
-  const seen = await findChannel(receiver, id);
+  const seen = await find(receiver, id);
   if (seen?.confirmed) return seen;
   // Otherwise the cursor before the channel again: a channel the watcher records in between is
   // then found, never denied on the strength of an older cursor.
   const cursor = await readCursor(receiver);
-  const known = await findChannel(receiver, id);
+  const known = await find(receiver, id);
   if (known?.confirmed) return known;
   // Without a current watcher the receiver cannot tell a new channel from none at all.
   if (!cursor || !isCurrent(receiver, cursor)) {

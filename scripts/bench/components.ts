@@ -8,14 +8,11 @@
  *   node --conditions=react-server --import tsx scripts/bench/components.ts [calls per step, default 300]
  */
 import { readdirSync, readlinkSync } from "node:fs";
-import type { Client, Config, Transaction, TransactionMode } from "@libsql/client";
-import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { hashTypedData, recoverPublicKey } from "viem";
 import { toDbAmount } from "../../lib/db/amount";
 import { toDbAddress } from "../../lib/db/hex";
-import type { Article, Db } from "../../lib/db/Db";
+import type { Article } from "../../lib/db/Db";
 import type { Payment } from "../../lib/protocol/payment";
-import { PrismaClient as SqliteClient } from "../../prisma/generated/sqlite/client";
 import { balanceProofTypedData } from "../../lib/protocol/typedData";
 import { acceptPayment } from "../../lib/receiver/acceptPayment";
 import { findPublishedArticle } from "../../lib/receiver/articles";
@@ -89,64 +86,16 @@ const hashes = proofs.map((p) => hashTypedData(balanceProofTypedData(domain, cha
 await time("  EIP-712 hash (viem hashTypedData)", CALLS, (i) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
 await time("  secp256k1 recovery (viem → @noble/curves)", CALLS, (i) => recoverPublicKey({ hash: hashes[i], signature: proofs[i].balanceSignature }));
 
-/**
- * PROTOTYPE of a proposed lib/db change, used only here to measure it: a libsql adapter whose
- * interactive transactions run on the client's one connection. @libsql/client hands its
- * connection to each `transaction()` and opens a new one for whatever comes next, and never
- * closes the one it handed over (libsql-client-ts#350, libsql-js#230): one more SQLite
- * connection, cold schema and page cache, per transaction, held until garbage collection.
- * Sharing the connection is safe under Prisma's adapter, which holds its lock from
- * `startTransaction` to commit or rollback, so no other statement can interleave.
- */
-class SharedConnectionLibSql extends PrismaLibSql {
-  override createClient(config: Config): Client {
-    const client = super.createClient(config);
-    const begin: Record<TransactionMode, string> = { deferred: "BEGIN DEFERRED", write: "BEGIN IMMEDIATE", read: "BEGIN DEFERRED" };
-    const transaction = async (mode: TransactionMode = "write"): Promise<Transaction> => {
-      await client.execute(begin[mode]);
-      let open = true;
-      const end = async (sql: string) => {
-        if (!open) return;
-        open = false;
-        await client.execute(sql);
-      };
-      return {
-        execute: (stmt: Parameters<Client["execute"]>[0]) => client.execute(stmt),
-        batch: (stmts: Parameters<Client["batch"]>[0]) => client.batch(stmts),
-        executeMultiple: (sql: string) => client.executeMultiple(sql),
-        commit: () => end("COMMIT"),
-        rollback: () => end("ROLLBACK"),
-        close: () => void end("ROLLBACK"),
-        get closed() {
-          return !open;
-        },
-      } as unknown as Transaction;
-    };
-    return new Proxy(client, {
-      get: (target, key) => {
-        if (key === "transaction") return transaction;
-        const value = Reflect.get(target, key, target);
-        // Sqlite3Client keeps its connection in private fields: call its methods on itself.
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  }
-}
-
-// --- The store: Prisma over libsql, per journal mode and connection handling --------------------
+// --- The store: Prisma over libsql (lib/db), per journal mode ---------------------------------
 const variants = [
-  { mode: "rollback journal (default)", wal: false, shared: false },
-  { mode: "WAL", wal: true, shared: false },
-  { mode: "shared-connection transactions", wal: false, shared: true },
-  { mode: "WAL + shared-connection transactions", wal: true, shared: true },
+  { mode: "rollback journal", wal: false },
+  { mode: "WAL (the site's, scripts/db/migrations.ts)", wal: true },
 ];
-for (const { mode, wal, shared } of variants) {
+for (const { mode, wal } of variants) {
   await using database = await createTestDatabase("sqlite");
   const file = database.url.replace(/^file:/, "");
   if (wal) await database.db.$queryRaw`PRAGMA journal_mode=WAL`;
-  const db: Db = shared
-    ? Object.assign(new SqliteClient({ adapter: new SharedConnectionLibSql({ url: database.url, intMode: "bigint" }) }), { provider: "sqlite" as const })
-    : database.db;
+  const { db } = database;
   const receiver = await scratchReceiver(db);
   const articles: Article[] = [];
   for (let k = 0; k < total * 2; k++) {
@@ -199,7 +148,6 @@ for (const { mode, wal, shared } of variants) {
     acceptPayment(receiver, articles[i % 50], proofs[CALLS + 19], { provenBuyer: sender.address }),
   );
   console.log(`[${mode}] descriptors open on the database: ${fdsBefore} before the transactions, ${fdsAfter} after ${CALLS + 20}`);
-  if (shared) await db.$disconnect();
 }
 
 const width = Math.max(...rows.map((r) => r.step.length));
