@@ -1,5 +1,6 @@
-import { hashTypedData, hexToBigInt, isAddressEqual, parseSignature, recoverAddress, type Address, type Hex } from "viem";
+import { hexToBigInt, isAddressEqual, parseSignature, recoverAddress, type Address, type Hex, type hashTypedData } from "viem";
 import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData, type ChannelId } from "./typedData";
+import { typedDataDigest } from "./typedDataDigest";
 
 /** The EIP-712 domain's variable part: the chain and the channel manager. */
 export type ChannelDomain = { chainId: number; verifyingContract: Address };
@@ -34,7 +35,7 @@ export async function recoverSigner(
   try {
     const { s, v } = parseSignature(signature);
     if (hexToBigInt(s) > HALF_CURVE_ORDER || (v !== 27n && v !== 28n)) return undefined;
-    return await recover(hashTypedData(typedData), signature);
+    return await recover(typedDataDigest(typedData), signature);
   } catch {
     return undefined;
   }
