@@ -5,11 +5,11 @@
 // table and in the earnings charts, withdraws it and sees the transaction confirmed. Every admin
 // screen is saved at 375 px and at desktop width in test/e2e/screenshots/.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { it } from "node:test";
+import type { Page } from "playwright-core";
 import { devAccount } from "../../scripts/lib/localChain";
-import { describeInBrowser, launchBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
-import { startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { connect, fund, openChannel, openReader, STEP_MS, unlock } from "./reader.steps";
 
 const PUBLISHER = 1;
@@ -34,20 +34,12 @@ async function signIn(page: Page) {
 }
 
 describeInBrowser("publisher admin in Chromium", () => {
-  let site: E2ESite;
-  let browser: Browser;
-  before(async () => {
-    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const e2e = siteAndBrowser();
 
   it("refuses a wallet that is not a publisher's", async () => {
-    await using visitor = await openReader(browser, site, { account: STRANGER, viewport: "mobile" });
+    await using visitor = await openReader(e2e.browser, e2e.site, { account: STRANGER, viewport: "mobile" });
     const { page } = visitor;
-    const response = await page.goto(`${site.url}/admin`);
+    const response = await page.goto(`${e2e.site.url}/admin`);
     assert.equal(response?.status(), 401);
     await page.getByRole("heading", { name: "Publisher sign-in" }).waitFor();
     await screenshot(page, "admin-sign-in-mobile");
@@ -59,9 +51,9 @@ describeInBrowser("publisher admin in Chromium", () => {
   });
 
   it("signs the publisher in, creates, prices and publishes an article; a reader buys it; it shows in channels and charts; a withdrawal confirms", async () => {
-    await using publisher = await openReader(browser, site, { account: PUBLISHER });
+    await using publisher = await openReader(e2e.browser, e2e.site, { account: PUBLISHER });
     const { page } = publisher;
-    await page.goto(`${site.url}/admin`);
+    await page.goto(`${e2e.site.url}/admin`);
     await screenshot(page, "admin-sign-in-desktop");
     await signIn(page);
     await page.getByTestId("publisher").getByText(devAccount(PUBLISHER).address).waitFor();
@@ -86,16 +78,16 @@ describeInBrowser("publisher admin in Chromium", () => {
     await page.getByTestId("created").waitFor();
     assert.equal(await page.getByTestId("preview").locator("[data-testid=article-body] p").count(), 2, "the saved text keeps its two paragraphs");
     assert.equal(await page.getByTestId("article-state").innerText(), "Draft");
-    assert.equal((await fetch(site.articleUrl(article.slug))).status, 404, "a draft does not exist for readers");
+    assert.equal((await fetch(e2e.site.articleUrl(article.slug))).status, 404, "a draft does not exist for readers");
     await page.getByTestId("toggle-publish").click();
     await page.getByTestId("article-state").getByText("Published").waitFor();
     const editUrl = page.url();
 
     // A reader buys it in another context.
-    await fund(site, READER);
+    await fund(e2e.site, READER);
     {
-      await using reader = await openReader(browser, site, { account: READER });
-      await reader.page.goto(site.articleUrl(article.slug));
+      await using reader = await openReader(e2e.browser, e2e.site, { account: READER });
+      await reader.page.goto(e2e.site.articleUrl(article.slug));
       await connect(reader.page);
       await openChannel(reader.page, { method: "permit" }).catch(async (error: Error) => {
         await screenshot(reader.page, "admin-reader-failed-desktop");
@@ -105,13 +97,13 @@ describeInBrowser("publisher admin in Chromium", () => {
     }
 
     // The channels table shows the reader's channel and what it paid.
-    await page.goto(`${site.url}/admin/channels`);
+    await page.goto(`${e2e.site.url}/admin/channels`);
     const row = page.getByTestId("channel-row").filter({ has: page.locator(`code[title^="${devAccount(READER).address}"]`) });
     await row.getByTestId("received").getByText("0.05 TOLL").waitFor();
     await screenshot(page, "admin-channels-desktop");
 
     // Earnings: the purchase in the table and the charts; views arrive with the counter's next flush.
-    await page.goto(`${site.url}/admin/earnings`);
+    await page.goto(`${e2e.site.url}/admin/earnings`);
     const funnelRow = page.getByTestId("funnel-table").locator(`tr[data-slug="${article.slug}"]`);
     await funnelRow.getByTestId("purchases").getByText("1", { exact: true }).waitFor();
     // Views and paywall impressions are counted by different requests, so one flush of the
@@ -129,24 +121,24 @@ describeInBrowser("publisher admin in Chromium", () => {
     await screenshot(page, "admin-earnings-desktop");
 
     // Withdraw from the channel and follow the transaction to its confirmation.
-    await page.goto(`${site.url}/admin/channels`);
+    await page.goto(`${e2e.site.url}/admin/channels`);
     await row.getByRole("button", { name: "Withdraw" }).click();
     // The node mines it at once; its confirmation then needs CONFIRMATIONS more blocks on top.
     // The progress the page polled, or once all is done and the page refreshed, the row's own status.
     const shown = (...statuses: string[]) =>
       row.locator(statuses.flatMap((st) => [`[data-testid="withdraw-progress"] li[data-status="${st}"]`, `[data-testid="withdrawal-status"][data-status="${st}"]`]).join(", ")).first();
     const explain = async (error: Error) => {
-      const rows = await site.database.db.receiverTransaction.findMany({ select: { id: true, status: true, error: true, blockNumber: true } });
+      const rows = await e2e.site.database.db.receiverTransaction.findMany({ select: { id: true, status: true, error: true, blockNumber: true } });
       throw new Error(`${error.message}\ntransactions: ${JSON.stringify(rows, (_, v) => (typeof v === "bigint" ? v.toString() : v))}\nrow: ${await row.innerText()}`);
     };
     await shown("mined", "confirmed", "failed").waitFor().catch(explain);
-    await site.mine(2);
+    await e2e.site.mine(2);
     await shown("confirmed", "failed").waitFor().catch(explain);
     assert.equal(await shown("confirmed", "failed").getAttribute("data-status"), "confirmed", await row.innerText());
     await screenshot(page, "admin-withdrawn-desktop");
 
     // Every screen at both widths.
-    await using phone = await newContext(browser, { viewport: "mobile" });
+    await using phone = await newContext(e2e.browser, { viewport: "mobile" });
     await phone.addCookies([session!]);
     const mobile = await phone.newPage();
     mobile.setDefaultTimeout(STEP_MS);
@@ -161,7 +153,7 @@ describeInBrowser("publisher admin in Chromium", () => {
     ];
     for (const [name, path] of screens) {
       for (const [viewport, p] of [["desktop", page], ["mobile", mobile]] as const) {
-        const response = await p.goto(`${site.url}${path}`);
+        const response = await p.goto(`${e2e.site.url}${path}`);
         assert.equal(response?.status(), 200, `${path} at ${viewport}`);
         await screenshot(p, `admin-${name}-${viewport}`);
         if (viewport === "mobile") await assertNoHorizontalScroll(p, "mobile", path);

@@ -4,12 +4,13 @@
 // scripts they list before the page is interactive.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { after, before, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { it } from "node:test";
+import type { Page } from "playwright-core";
 import { ARTICLE_PAGE_BUDGET_KB, ARTICLE_ROUTE, measureBundles } from "../../scripts/bundle-size";
 import { root } from "../../scripts/lib/processes";
-import { describeInBrowser, launchBrowser } from "./helpers/browser";
-import { paidArticle, startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser } from "./helpers/browser";
+import { paidArticle } from "./helpers/site";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { openReader } from "./reader.steps";
 
 /** The `/_next/static/…` scripts the page has requested so far, as manifest paths (`static/chunks/…`). */
@@ -23,16 +24,8 @@ function scriptsOf(page: Page): Set<string> {
 }
 
 describeInBrowser("bundle: the article page's first-load JavaScript", () => {
-  let site: E2ESite;
-  let browser: Browser;
-  before(async () => {
-    // startE2ESite builds the site when its sources changed, so the manifests are this build's.
-    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  // The site is built (by startE2ESite) when its sources changed, so the manifests are this build's.
+  const e2e = siteAndBrowser();
 
   it(`is at most ${ARTICLE_PAGE_BUDGET_KB} kB gzipped`, () => {
     const article = measureBundles(path.join(root, ".next")).find((row) => row.route === ARTICLE_ROUTE);
@@ -42,10 +35,10 @@ describeInBrowser("bundle: the article page's first-load JavaScript", () => {
 
   it("is what Chromium loads for a new reader before the page is interactive", async () => {
     const manifest = new Set(measureBundles(path.join(root, ".next")).find((row) => row.route === ARTICLE_ROUTE)!.files);
-    await using reader = await openReader(browser, site, { account: 16 });
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 16 });
     const { page } = reader;
     const loaded = scriptsOf(page);
-    await page.goto(site.articleUrl(paidArticle.slug));
+    await page.goto(e2e.site.articleUrl(paidArticle.slug));
     // Interactive: the paywall's connect button exists only after hydration.
     await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
     assert.deepEqual([...manifest].filter((file) => !loaded.has(file)), [], "scripts the manifests list that the page did not load");

@@ -2,31 +2,22 @@
 // transaction confirming 1/2 until the next block, then confirmed, and the channel pays. The
 // Hardhat node mines only on transactions, so the test mines the second block itself.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Browser } from "playwright-core";
+import { it } from "node:test";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
-import { describeInBrowser, launchBrowser, screenshot } from "./helpers/browser";
-import { startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser, screenshot } from "./helpers/browser";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { connect, fund, openReader, stepStatuses, unlock } from "./reader.steps";
 
 const cent = sampleArticles.find((a) => a.slug === "micropayment-channels-explained")!;
 
 describeInBrowser("reader: transaction progress on a site that wants two confirmations", () => {
-  let site: E2ESite;
-  let browser: Browser;
-  before(async () => {
-    [site, browser] = await Promise.all([startE2ESite({ env: { CONFIRMATIONS: "2" } }), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const e2e = siteAndBrowser({ site: { env: { CONFIRMATIONS: "2" } } });
 
   it("shows 'confirming 1/2' until the next block, then 'confirmed', and the channel pays", async () => {
-    await fund(site, 14);
-    await using reader = await openReader(browser, site, { account: 14 });
+    await fund(e2e.site, 14);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 14 });
     const { page } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
     const form = page.getByTestId("open-channel");
     await form.getByRole("radio", { name: /One transaction/ }).check();
@@ -35,7 +26,7 @@ describeInBrowser("reader: transaction progress on a site that wants two confirm
     assert.deepEqual(await stepStatuses(page, "open-channel"), ["signed", "confirming"]);
     await screenshot(page, "paywall-confirming-desktop");
 
-    await site.mine(1);
+    await e2e.site.mine(1);
     await page.getByTestId("channel-opened").waitFor();
     assert.deepEqual(await stepStatuses(page), ["signed", "confirmed"]);
     await unlock(page, cent.body);

@@ -3,12 +3,11 @@
 // the local chain), the wallet on the wrong network, and the reader declining in the wallet.
 // Same stack as reader.test.ts: Chromium, `next start`, a Hardhat node, the injected test wallet.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Browser } from "playwright-core";
+import { it } from "node:test";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
 import { devAccount } from "../../scripts/lib/localChain";
-import { describeInBrowser, launchBrowser, newContext, screenshot } from "./helpers/browser";
-import { startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser, newContext, screenshot } from "./helpers/browser";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { assertNoPrompt, connect, firstParagraph, fund, openChannel, openReader, STEP_MS, stepStatuses, unlock, unlockButton } from "./reader.steps";
 
 const article = (slug: string) => sampleArticles.find((a) => a.slug === slug)!;
@@ -17,31 +16,23 @@ const twoCents = article("the-economics-of-a-single-read");
 const threeCents = article("disputes-and-the-challenge-period");
 
 describeInBrowser("reader: recovery, the development wallet, and errors a reader can act on", () => {
-  let site: E2ESite;
-  let browser: Browser;
-  before(async () => {
-    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const e2e = siteAndBrowser();
 
   it("recovers the channel and its balance in a fresh browser, where the wallet signs instead of the lost session key", async () => {
-    await fund(site, 11);
-    await using first = await openReader(browser, site, { account: 11 });
-    await first.page.goto(site.articleUrl(cent.slug));
+    await fund(e2e.site, 11);
+    await using first = await openReader(e2e.browser, e2e.site, { account: 11 });
+    await first.page.goto(e2e.site.articleUrl(cent.slug));
     await connect(first.page);
     await openChannel(first.page, { method: "permit", deposit: "0.2" });
     await unlock(first.page, cent.body);
     // The first browser moves on to the next article, and stays there.
-    await first.page.goto(site.articleUrl(threeCents.slug));
+    await first.page.goto(e2e.site.articleUrl(threeCents.slug));
     await unlockButton(first.page).waitFor();
 
     // A new browser: no cookies, no localStorage, no session key; the same wallet.
-    await using second = await openReader(browser, site, { account: 11 });
+    await using second = await openReader(e2e.browser, e2e.site, { account: 11 });
     const { page, wallet, context } = second;
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await connect(page);
     await page.getByTestId("channel-summary").waitFor();
     // The chain gives the channel and its deposit; what it spent and bought is the reader's
@@ -59,14 +50,14 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
 
     // What it bought reads free, without a prompt: the sign-in's access token cookie serves it…
     wallet.clearLog();
-    const response = await page.goto(site.articleUrl(cent.slug));
+    const response = await page.goto(e2e.site.articleUrl(cent.slug));
     assert.equal(response?.status(), 200);
     await page.getByText(firstParagraph(cent.body)).waitFor();
     assertNoPrompt(wallet, "re-reading a recovered purchase");
     // …and with the token lost, the stored (public) proof proves nothing: the wallet signs an
     // access request (no session key here), which re-reads it free.
     await context.clearCookies();
-    const again = await page.goto(site.articleUrl(cent.slug));
+    const again = await page.goto(e2e.site.articleUrl(cent.slug));
     assert.equal(again?.status(), 402);
     await unlock(page, cent.body);
     assert.match(await page.getByTestId("unlocked").innerText(), /You already bought this article/);
@@ -74,7 +65,7 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
 
     // A new article is paid on the recovered balance, signed in the wallet.
     wallet.clearLog();
-    await page.goto(site.articleUrl(twoCents.slug));
+    await page.goto(e2e.site.articleUrl(twoCents.slug));
     assert.match(await page.getByTestId("unlock").innerText(), /you will sign the payment in your wallet/);
     await unlock(page, twoCents.body);
     assert.deepEqual(wallet.prompts().map((p) => p.method), ["eth_signTypedData_v4"]);
@@ -92,10 +83,10 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
 
   it("lets a reader without a wallet extension read with the development wallet on the local chain, tokens from the faucet", async () => {
     // No test wallet in this context: nothing injected, as in a browser without an extension.
-    await using context = await newContext(browser, { viewport: "mobile" });
+    await using context = await newContext(e2e.browser, { viewport: "mobile" });
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_MS);
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await page.getByRole("button", { name: "Connect a wallet" }).click();
     const option = page.getByRole("dialog").getByRole("button", { name: /Development wallet/ });
     await option.waitFor();
@@ -118,10 +109,10 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
   });
 
   it("offers to switch when the wallet is on another network, and wallet actions wait for it", async () => {
-    await fund(site, 12);
-    await using reader = await openReader(browser, site, { account: 12 });
+    await fund(e2e.site, 12);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 12 });
     const { page, wallet } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
     await page.getByTestId("open-channel").waitFor();
 
@@ -141,10 +132,10 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
   });
 
   it("says so when the reader declines in the wallet, and lets them try again", async () => {
-    await fund(site, 13);
-    await using reader = await openReader(browser, site, { account: 13 });
+    await fund(e2e.site, 13);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 13 });
     const { page, wallet } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
 
     // A declined transaction while opening: nothing happens, and the step says why.
@@ -173,15 +164,15 @@ describeInBrowser("reader: recovery, the development wallet, and errors a reader
   });
 
   it("says when the chain or the site cannot be reached, and carries on once they answer", async () => {
-    await fund(site, 15);
-    await using reader = await openReader(browser, site, { account: 15 });
+    await fund(e2e.site, 15);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 15 });
     const { page, context } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
     await openChannel(page, { method: "permit" });
 
     // The chain's RPC stops answering: finding the channel fails, in words, with a retry.
-    const rpc = (url: URL) => url.origin === new URL(site.chain.url).origin;
+    const rpc = (url: URL) => url.origin === new URL(e2e.site.chain.url).origin;
     await context.route(rpc, (route) => route.abort("connectionrefused"));
     await page.reload();
     const chainDown = page.getByTestId("error-notice");

@@ -4,13 +4,13 @@
 // account, a fresh browser context) and asserts what the reader sees. Screenshots of each main
 // screen land in test/e2e/screenshots/.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { it } from "node:test";
+import type { Page } from "playwright-core";
 import { createPublicClient, http } from "viem";
 import { tollgateTokenAbi } from "../../lib/chain/abis.generated";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
-import { describeInBrowser, launchBrowser, screenshot, viewports, type ViewportName } from "./helpers/browser";
-import { startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser, screenshot, viewports, type ViewportName } from "./helpers/browser";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { assertNoPrompt, connect, firstParagraph, fund, openChannel, openReader, stepStatuses, unlock, unlockButton } from "./reader.steps";
 
 const article = (slug: string) => sampleArticles.find((a) => a.slug === slug)!;
@@ -26,25 +26,17 @@ async function assertNoHorizontalScroll(page: Page, viewport: ViewportName) {
 }
 
 describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
-  let site: E2ESite;
-  let browser: Browser;
-  before(async () => {
-    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const e2e = siteAndBrowser();
 
   async function tokenBalance(address: `0x${string}`): Promise<bigint> {
-    const client = createPublicClient({ transport: http(site.chain.url) });
-    return client.readContract({ address: site.chain.deployment.token, abi: tollgateTokenAbi, functionName: "balanceOf", args: [address] });
+    const client = createPublicClient({ transport: http(e2e.site.chain.url) });
+    return client.readContract({ address: e2e.site.chain.deployment.token, abi: tollgateTokenAbi, functionName: "balanceOf", args: [address] });
   }
 
   it("connects a wallet through RainbowKit's modal, and the paywall moves on to opening a channel", async () => {
-    await using reader = await openReader(browser, site, { account: 4, viewport: "mobile" });
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 4, viewport: "mobile" });
     const { page, wallet, context } = reader;
-    const response = await page.goto(site.articleUrl(cent.slug));
+    const response = await page.goto(e2e.site.articleUrl(cent.slug));
     assert.equal(response?.status(), 402);
     await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
     await screenshot(page, "paywall-connect-mobile");
@@ -71,10 +63,10 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
   });
 
   it("opens a channel in one transaction with a permit, unlocks with the session key (no prompt), and re-reads free after a reload", async () => {
-    await fund(site, 5);
-    await using reader = await openReader(browser, site, { account: 5 });
+    await fund(e2e.site, 5);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 5 });
     const { page, wallet, context } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
     await page.getByTestId("open-channel").waitFor();
     await screenshot(page, "paywall-open-channel-desktop");
@@ -103,12 +95,12 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     assertNoPrompt(wallet, "re-reading");
 
     // Another article is still behind the paywall: the token re-reads only what was bought.
-    const other = await page.goto(site.articleUrl(twoCents.slug));
+    const other = await page.goto(e2e.site.articleUrl(twoCents.slug));
     assert.equal(other?.status(), 402);
     await unlockButton(page).waitFor();
 
     // The catalog marks the bought article, and only it.
-    await page.goto(site.url);
+    await page.goto(e2e.site.url);
     const bought = page.locator(`[data-slug="${cent.slug}"]`).getByTestId("bought-mark");
     await bought.waitFor();
     assert.equal(await page.getByTestId("bought-mark").count(), 1);
@@ -118,10 +110,10 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
   });
 
   it("opens a channel with approve + create and signs each article in the wallet", async () => {
-    await fund(site, 6);
-    await using reader = await openReader(browser, site, { account: 6 });
+    await fund(e2e.site, 6);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 6 });
     const { page, wallet } = reader;
-    await page.goto(site.articleUrl(twoCents.slug));
+    await page.goto(e2e.site.articleUrl(twoCents.slug));
     await connect(page);
     await openChannel(page, { method: "approve", sessionKey: false, deposit: "0.5" });
     assert.deepEqual(await stepStatuses(page), ["confirmed", "confirmed"]);
@@ -140,10 +132,10 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
   });
 
   it("auto-pays articles within its limits without a click, and stops at the budget", async () => {
-    await fund(site, 7);
-    await using reader = await openReader(browser, site, { account: 7 });
+    await fund(e2e.site, 7);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 7 });
     const { page, wallet } = reader;
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await connect(page);
     await openChannel(page, { method: "permit", deposit: "1" });
     const form = page.getByTestId("auto-pay");
@@ -156,14 +148,14 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
 
     wallet.clearLog();
     for (const paid of [cent, twoCents]) {
-      await page.goto(site.articleUrl(paid.slug));
+      await page.goto(e2e.site.articleUrl(paid.slug));
       await page.getByText(firstParagraph(paid.body)).waitFor();
       assert.match(await page.getByTestId("unlocked").innerText(), /^Auto-paid/);
     }
     assertNoPrompt(wallet, "auto-pay");
 
     // 0.03 more would take auto-pay past its 0.03 budget: the paywall waits for a click.
-    await page.goto(site.articleUrl(threeCents.slug));
+    await page.goto(e2e.site.articleUrl(threeCents.slug));
     await page.getByTestId("auto-pay-stopped").waitFor();
     assert.match(await page.getByTestId("auto-pay-stopped").innerText(), /past its budget \(0\.03 TOLL of 0\.03 TOLL spent\)/);
     assert.equal(await page.getByTestId("article-body").count(), 0);
@@ -172,21 +164,21 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     await unlock(page, threeCents.body);
 
     // Above the price limit: skipped, with the reason.
-    await page.goto(site.articleUrl(fiveCents.slug));
+    await page.goto(e2e.site.articleUrl(fiveCents.slug));
     await unlockButton(page).waitFor();
     assert.equal(await page.getByTestId("article-body").count(), 0);
   });
 
   it("tops up a channel whose deposit ran out, from the paywall and from the channel page", async () => {
-    await fund(site, 8);
-    await using reader = await openReader(browser, site, { account: 8 });
+    await fund(e2e.site, 8);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 8 });
     const { page } = reader;
-    await page.goto(site.articleUrl(twoCents.slug));
+    await page.goto(e2e.site.articleUrl(twoCents.slug));
     await connect(page);
     await openChannel(page, { method: "permit", deposit: "0.02" });
     await unlock(page, twoCents.body);
 
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     const topUp = page.getByTestId("top-up");
     await topUp.waitFor();
     assert.match(await page.getByTestId("unlock").innerText(), /Your channel has 0 TOLL left, not enough for this article/);
@@ -195,7 +187,7 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     await unlockButton(page).waitFor();
     await unlock(page, cent.body);
 
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await page.getByTestId("channel-summary").waitFor();
     assert.equal(await page.getByTestId("channel-deposit").innerText(), "0.12 TOLL");
     assert.equal(await page.getByTestId("channel-spent").innerText(), "0.03 TOLL");
@@ -209,16 +201,16 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
   });
 
   it("closes cooperatively: the site's closing signature, one transaction, the rest back at once", async () => {
-    const address = await fund(site, 9);
-    await using reader = await openReader(browser, site, { account: 9, viewport: "mobile" });
+    const address = await fund(e2e.site, 9);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 9, viewport: "mobile" });
     const { page } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
     await openChannel(page, { method: "permit", deposit: "0.1" });
     await unlock(page, cent.body);
     const before = await tokenBalance(address);
 
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await page.getByTestId("channel-summary").waitFor();
     assert.equal(await page.getByTestId("channel-articles").innerText(), "1");
     assert.equal(await page.getByTestId("channel-remaining").innerText(), "0.09 TOLL");
@@ -234,16 +226,16 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
   });
 
   it("closes alone: counts down the challenge period, and settles after it (time travel)", async () => {
-    const address = await fund(site, 10);
-    await using reader = await openReader(browser, site, { account: 10 });
+    const address = await fund(e2e.site, 10);
+    await using reader = await openReader(e2e.browser, e2e.site, { account: 10 });
     const { page } = reader;
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await connect(page);
     await openChannel(page, { method: "approve", deposit: "0.1" });
     await unlock(page, cent.body);
     const before = await tokenBalance(address);
 
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await page.getByRole("button", { name: "Close without the site" }).click();
     await page.getByText(/starts a challenge period of 2 min 00 s/).waitFor();
     await page.getByRole("button", { name: "Start closing alone" }).click();
@@ -257,7 +249,7 @@ describeInBrowser("reader: from the paywall to reading, in Chromium", () => {
     assert.ok(await page.getByRole("button", { name: "Settle" }).isDisabled());
     await screenshot(page, "channel-closing-countdown-desktop");
 
-    await site.timeTravel(125);
+    await e2e.site.timeTravel(125);
     await countdown.getByText("The challenge period is over: you can settle now.").waitFor({ timeout: 15_000 });
     await page.getByRole("button", { name: "Settle" }).click();
     await page.getByTestId("settle-panel").waitFor({ state: "detached" });

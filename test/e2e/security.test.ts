@@ -5,12 +5,13 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { Address } from "viem";
 import { fromDbAmount } from "../../lib/db/amount";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
-import { describeInBrowser, launchBrowser } from "./helpers/browser";
-import { freeArticle, paidArticle, startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser } from "./helpers/browser";
+import { freeArticle, paidArticle } from "./helpers/site";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { connect, firstParagraph, fund, openChannel, openReader } from "./reader.steps";
 
 const cent = sampleArticles.find((a) => a.slug === "micropayment-channels-explained")!;
@@ -27,15 +28,13 @@ async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
 }
 
 describeInBrowser("security headers, and auto-pay only on the reader's own navigations", () => {
-  let site: E2ESite;
-  let browser: Browser;
+  const e2e = siteAndBrowser();
   /** Another site: pages that link to, script a navigation to, or frame one of the site's URLs. */
   let elsewhere: { url: string; close(): Promise<void> };
   /** What `sender` spent on all its channels, from the receiver's database: the channel API shows it only to the sender's token. */
   const spentBy = async (sender: Address) =>
-    (await site.database.db.channel.findMany({ where: { sender: sender.toLowerCase() } })).reduce((sum, c) => sum + fromDbAmount(c.balance), 0n);
+    (await e2e.site.database.db.channel.findMany({ where: { sender: sender.toLowerCase() } })).reduce((sum, c) => sum + fromDbAmount(c.balance), 0n);
   before(async () => {
-    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
     const server = http.createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://localhost");
       const target = url.searchParams.get("to") ?? "";
@@ -56,8 +55,6 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
   });
   after(async () => {
     await elsewhere?.close();
-    await browser?.close();
-    await site?.stop();
   });
 
   it("puts a CSP with a fresh nonce and frame-ancestors 'none', Referrer-Policy and nosniff on every page and API response", async () => {
@@ -65,7 +62,7 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
     const api = ["/api/articles", "/api/stats", `/api/channels/${"0x".padEnd(42, "1")}`, `/articles/${paidArticle.slug}`, "/articles/%E0%A4%A"];
     const nonces = new Set<string>();
     for (const [path, accept] of [...pages.map((p) => [p, "text/html"]), ...api.map((p) => [p, "application/json"])] as const) {
-      const response = await fetch(`${site.url}${path}`, { headers: { Accept: accept } });
+      const response = await fetch(`${e2e.site.url}${path}`, { headers: { Accept: accept } });
       const what = `${accept} ${path} (${response.status})`;
       const csp = response.headers.get("content-security-policy") ?? "";
       assert.match(csp, /(^|; )frame-ancestors 'none'(;|$)/, what);
@@ -73,7 +70,7 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
       const nonce = csp.match(/script-src 'self' 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'/)?.[1];
       assert.ok(nonce, `${what}: ${csp}`);
       nonces.add(nonce);
-      assert.match(csp, new RegExp(`connect-src 'self' ${site.chain.url.replace(/[.]/g, "\\.")}`), what);
+      assert.match(csp, new RegExp(`connect-src 'self' ${e2e.site.chain.url.replace(/[.]/g, "\\.")}`), what);
       assert.equal(response.headers.get("referrer-policy"), "same-origin", what);
       assert.equal(response.headers.get("x-content-type-options"), "nosniff", what);
       assert.equal(response.headers.get("x-frame-options"), "DENY", what);
@@ -90,11 +87,11 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
 
   it("a link or a script on another site opens the article without auto-paying it; the reader's own visit pays", async () => {
     const account = 4;
-    const reader = await fund(site, account);
-    await using session = await openReader(browser, site, { account });
+    const reader = await fund(e2e.site, account);
+    await using session = await openReader(e2e.browser, e2e.site, { account });
     const { page } = session;
     const violations = await watchViolations(page);
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await connect(page);
     await openChannel(page, { method: "permit", deposit: "1" });
     const form = page.getByTestId("auto-pay");
@@ -106,20 +103,20 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
     const paid = () => spentBy(reader);
 
     // A link another site shows, followed by the reader's click.
-    await page.goto(`${elsewhere.url}/link?to=${encodeURIComponent(site.articleUrl(cent.slug))}`);
+    await page.goto(`${elsewhere.url}/link?to=${encodeURIComponent(e2e.site.articleUrl(cent.slug))}`);
     await page.locator("#go").click();
     await page.getByTestId("auto-pay-held").waitFor();
     assert.equal(await page.getByTestId("article-body").count(), 0);
     assert.equal(await paid(), 0n, "the link spent nothing");
 
     // A navigation another site's script starts, without any click.
-    await page.goto(`${elsewhere.url}/script?to=${encodeURIComponent(site.articleUrl(twoCents.slug))}`);
-    await page.waitForURL(site.articleUrl(twoCents.slug));
+    await page.goto(`${elsewhere.url}/script?to=${encodeURIComponent(e2e.site.articleUrl(twoCents.slug))}`);
+    await page.waitForURL(e2e.site.articleUrl(twoCents.slug));
     await page.getByTestId("auto-pay-held").waitFor();
     assert.equal(await paid(), 0n, "the script spent nothing");
 
     // The reader's own visit (typed, bookmarked: Sec-Fetch-Site none) auto-pays as before.
-    await page.goto(site.articleUrl(cent.slug));
+    await page.goto(e2e.site.articleUrl(cent.slug));
     await page.getByText(firstParagraph(cent.body)).waitFor();
     assert.match(await page.getByTestId("unlocked").innerText(), /^Auto-paid/);
     assert.equal(await paid(), cent.price);
@@ -128,10 +125,10 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
 
   it("another site cannot frame an article: the browser refuses it, and nothing is paid", async () => {
     const account = 5;
-    const reader = await fund(site, account);
-    await using session = await openReader(browser, site, { account });
+    const reader = await fund(e2e.site, account);
+    await using session = await openReader(e2e.browser, e2e.site, { account });
     const { page } = session;
-    await page.goto(`${site.url}/channel`);
+    await page.goto(`${e2e.site.url}/channel`);
     await connect(page);
     await openChannel(page, { method: "permit", deposit: "1" });
     const form = page.getByTestId("auto-pay");
@@ -139,13 +136,13 @@ describeInBrowser("security headers, and auto-pay only on the reader's own navig
     await form.getByRole("button", { name: "Save auto-pay" }).click();
     await form.getByText("Auto-pay is on.").waitFor();
 
-    const framed = page.waitForEvent("response", (response) => response.url() === site.articleUrl(cent.slug));
-    await page.goto(`${elsewhere.url}/frame?to=${encodeURIComponent(site.articleUrl(cent.slug))}`);
+    const framed = page.waitForEvent("response", (response) => response.url() === e2e.site.articleUrl(cent.slug));
+    await page.goto(`${elsewhere.url}/frame?to=${encodeURIComponent(e2e.site.articleUrl(cent.slug))}`);
     const answer = await framed;
     assert.match((await answer.allHeaders())["content-security-policy"] ?? "", /frame-ancestors 'none'/);
     const frame = (await (await page.locator("#frame").elementHandle())!.contentFrame())!;
     await frame.waitForLoadState("load");
-    assert.notEqual(frame.url(), site.articleUrl(cent.slug), `the framed article loaded (${frame.url()})`);
+    assert.notEqual(frame.url(), e2e.site.articleUrl(cent.slug), `the framed article loaded (${frame.url()})`);
     assert.equal(await frame.locator("[data-testid=paywall]").count(), 0);
     assert.equal(await spentBy(reader), 0n, "the frame spent nothing");
   });

@@ -4,15 +4,16 @@
 // there as `window.ethereum` and over EIP-6963, and a paid article shows its paywall and price
 // but not a word of its body. Screenshots land in test/e2e/screenshots/.
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { it } from "node:test";
+import type { Page } from "playwright-core";
 import { formatTokenAmount } from "../../lib/protocol/amounts";
 import { tokenUnit } from "../../lib/token";
 import { sampleArticles } from "../../scripts/db/sampleArticles";
 import { devAccount } from "../../scripts/lib/localChain";
 import { rpc, tokenBalance } from "../helpers/chain";
-import { describeInBrowser, launchBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
-import { freeArticle, paidArticle, startE2ESite, type E2ESite } from "./helpers/site";
+import { describeInBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
+import { freeArticle, paidArticle } from "./helpers/site";
+import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { installTestWallet } from "./helpers/testWallet";
 
 /** The page is no wider than the viewport: nothing forces a sideways scroll on a phone. */
@@ -24,27 +25,19 @@ async function assertNoHorizontalScroll(page: Page, viewport: ViewportName) {
 const paragraphsOf = (body: string) => body.split("\n\n").map((p) => p.trim()).filter(Boolean);
 
 describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
-  let site: E2ESite;
-  let browser: Browser;
-  before(async () => {
-    [site, browser] = await Promise.all([startE2ESite(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-  });
+  const e2e = siteAndBrowser();
 
   /** A fresh context with the wallet, and a page in it. */
   async function open(viewport: ViewportName) {
-    const context = await newContext(browser, { viewport });
-    const wallet = await installTestWallet(context, { rpcUrl: site.chain.url });
+    const context = await newContext(e2e.browser, { viewport });
+    const wallet = await installTestWallet(context, { rpcUrl: e2e.site.chain.url });
     return { context, wallet, page: await context.newPage(), [Symbol.asyncDispose]: () => context.close() };
   }
 
   it("announces the test wallet as window.ethereum and over EIP-6963, disconnected until asked", async () => {
     await using session = await open("desktop");
     const { wallet, page } = session;
-    await page.goto(site.url);
+    await page.goto(e2e.site.url);
     const seen = await page.evaluate(async () => {
       const announced: { info: Record<string, string>; isWindowEthereum: boolean }[] = [];
       window.addEventListener("eip6963:announceProvider", (event) => {
@@ -81,7 +74,7 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
     // window.ethereum that does not announce itself.
     await using session = await open("desktop");
     const { page } = session;
-    await page.goto(site.articleUrl(paidArticle.slug));
+    await page.goto(e2e.site.articleUrl(paidArticle.slug));
     await page.getByRole("button", { name: "Connect a wallet" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("button", { name: /Test Wallet/ }).waitFor();
@@ -92,7 +85,7 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
   it("lets a page of the site read the node's JSON-RPC, as wagmi's transport does (no Local Network Access block)", async () => {
     await using session = await open("desktop");
     const { page } = session;
-    await page.goto(site.url);
+    await page.goto(e2e.site.url);
     const answer = await page.evaluate(async (rpcUrl) => {
       const response = await fetch(rpcUrl, {
         method: "POST",
@@ -100,7 +93,7 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
       });
       return (await response.json()) as { result?: string };
-    }, site.chain.url);
+    }, e2e.site.chain.url);
     assert.equal(answer.result, "0x7a69");
   });
 
@@ -108,7 +101,7 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
     it(`renders the home page with the catalog (${viewport})`, async () => {
       await using session = await open(viewport);
       const { context, page } = session;
-      const response = await page.goto(site.url);
+      const response = await page.goto(e2e.site.url);
       assert.equal(response?.status(), 200);
       for (const article of sampleArticles) await page.getByRole("link", { name: article.title }).first().waitFor();
       await screenshot(page, `home-${viewport}`);
@@ -119,7 +112,7 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
     it(`shows a paid article's paywall with its price and none of its body (${viewport})`, async () => {
       await using session = await open(viewport);
       const { context, page } = session;
-      const response = await page.goto(site.articleUrl(paidArticle.slug));
+      const response = await page.goto(e2e.site.articleUrl(paidArticle.slug));
       assert.equal(response?.status(), 402);
       await page.getByRole("heading", { name: paidArticle.title }).waitFor();
       const paywall = page.getByTestId("paywall");
@@ -137,24 +130,24 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
   }
 
   it("moves the site's chain: time travel, mining, and tokens for a reader", async () => {
-    const latest = () => rpc<{ number: string; timestamp: string }>(site.chain, "eth_getBlockByNumber", ["latest", false]);
+    const latest = () => rpc<{ number: string; timestamp: string }>(e2e.site.chain, "eth_getBlockByNumber", ["latest", false]);
     const before = await latest();
-    await site.timeTravel(3600);
+    await e2e.site.timeTravel(3600);
     const after = await latest();
     assert.equal(BigInt(after.number), BigInt(before.number) + 1n);
     assert.ok(BigInt(after.timestamp) - BigInt(before.timestamp) >= 3600n, "the clock did not move an hour");
-    await site.mine(5);
+    await e2e.site.mine(5);
     assert.equal(BigInt((await latest()).number), BigInt(after.number) + 5n);
     const reader = devAccount(9).address;
-    const tokens = await tokenBalance(site.chain, reader);
-    await site.fundReader(9, 7n);
-    assert.equal(await tokenBalance(site.chain, reader), tokens + 7n);
+    const tokens = await tokenBalance(e2e.site.chain, reader);
+    await e2e.site.fundReader(9, 7n);
+    assert.equal(await tokenBalance(e2e.site.chain, reader), tokens + 7n);
   });
 
   it("shows a free article's body (so that the paywall check above is not vacuous)", async () => {
     await using session = await open("mobile");
     const { page } = session;
-    const response = await page.goto(site.articleUrl(freeArticle.slug));
+    const response = await page.goto(e2e.site.articleUrl(freeArticle.slug));
     assert.equal(response?.status(), 200);
     const [first] = paragraphsOf(freeArticle.body);
     await page.getByText(first).waitFor();

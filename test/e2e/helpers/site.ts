@@ -1,13 +1,12 @@
 /**
  * The whole Tollgate for a browser suite: a Hardhat node with the contracts deployed, a fresh
  * SQLite database migrated and seeded with the demo's sample articles, and `next start` (the
- * production build) on it. Nothing is mocked. Start one per suite, in `before`. The readers'
- * development accounts (#2 and up) hold ether but no tokens until `fundReader`.
+ * production build) on it. Nothing is mocked. One per suite: a browser suite gets it, with
+ * Chromium, from `siteAndBrowser`. The readers' development accounts (#2 and up) hold ether but
+ * no tokens until `fundReader`.
  *
  * @example
- * let site: E2ESite
- * before(async () => (site = await startE2ESite()))
- * after(() => site?.stop())
+ * await using site = await startE2ESite()
  * // …
  * await site.fundReader(2)
  * await page.goto(site.articleUrl(paidArticle.slug))
@@ -44,8 +43,13 @@ export type E2ESite = AsyncDisposable & {
   stop(): Promise<void>;
 };
 
-/** Starts chain, database and site. `env` adds to the server's environment (e.g. `CONFIRMATIONS`). */
-export async function startE2ESite({ env }: { env?: Record<string, string> } = {}): Promise<E2ESite> {
+export type E2ESiteOptions = {
+  /** Adds to the server's environment (e.g. `CONFIRMATIONS`). */
+  env?: Record<string, string>;
+};
+
+/** Starts chain, database and site. */
+export async function startE2ESite({ env }: E2ESiteOptions = {}): Promise<E2ESite> {
   const chain = await startTestChain();
   let database: TestDatabase | undefined;
   try {
