@@ -29,8 +29,14 @@ const queues = new WeakMap<Db, Queue>();
  * channel's version guard (false: another request on the channel committed first, nothing was
  * written). Group commit: the acceptances that arrive while a commit is under way wait for it and
  * then share the next one, one transaction and one durable COMMIT (one fsync on SQLite) for all of
- * them; each promise settles only after the COMMIT that holds its write. A write never waits for a
- * timer: an acceptance that finds no commit under way starts one as soon as the current task ends.
+ * them; each promise settles only after the COMMIT that holds its write.
+ *
+ * Each group starts one turn of the event loop after its first write arrived (setImmediate: not a
+ * timer, it runs as soon as the loop has polled for I/O), so that the requests whose bytes came in
+ * meanwhile join it. Without that turn, SQLite never grouped in a real server: its driver runs
+ * statements and the COMMIT's fsync synchronously on the main thread, so no request could arrive
+ * during a commit, and every group was a single write (1.00 on average under the benchmark's
+ * paid load, about 15 with the turn; docs/benchmarks.md).
  *
  * A group is all or nothing, so when its transaction fails (a constraint, a deadlock, the
  * database, or Purchase's (buyer, article) key when a sender buys one article on two channels at
@@ -45,8 +51,7 @@ export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<boolea
   const done = new Promise<boolean>((resolve, reject) => queue.waiting.push({ write, resolve, reject }));
   if (!queue.committing) {
     queue.committing = true;
-    // After the current task's other acceptances have joined (a microtask, never a timer).
-    queueMicrotask(() => void drain(db, queue));
+    void drain(db, queue);
   }
   return done;
 }
@@ -54,6 +59,7 @@ export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<boolea
 async function drain(db: Db, queue: Queue): Promise<void> {
   try {
     while (queue.waiting.length > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
       // In channel order, so that two instances' groups on one PostgreSQL lock rows in the same
       // order and never deadlock; a channel's own writes keep their arrival order (stable sort).
       const group = queue.waiting.splice(0, MAX_GROUP).sort((a, b) => a.write.channelId - b.write.channelId);

@@ -52,6 +52,27 @@ describeEachDatabase("group commit of acceptances", (database) => {
     assert.equal(await db.purchase.count({ where: { channelId: a.id } }), 1, "the loser bought nothing");
   });
 
+  it("lets a write that arrives on the event loop's next turn, as a request read from a socket does, join the commit", async () => {
+    const { db, channels, articles } = await fixture([9, 10, 11], 1);
+    // Count the group writes the driver sees: a transaction on SQLite, one statement on PostgreSQL.
+    const driver = await db.driver();
+    let groups = 0;
+    const count = <F extends (...args: never[]) => unknown>(f: F) => ((...args: Parameters<F>) => (groups++, f.apply(driver, args))) as F;
+    const original = { startTransaction: driver.startTransaction, queryRaw: driver.queryRaw };
+    if (db.provider === "sqlite") driver.startTransaction = count(driver.startTransaction);
+    else driver.queryRaw = count(driver.queryRaw);
+    try {
+      const later: Promise<boolean>[] = [];
+      // Queued before the first write, so it runs before the group's start on the same turn (setImmediate is FIFO).
+      setImmediate(() => later.push(commitAcceptance(db, write(channels[1], articles[0].id, PRICE, 10)), commitAcceptance(db, write(channels[2], articles[0].id, PRICE, 11))));
+      const first = await commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 9));
+      assert.deepEqual([first, ...(await Promise.all(later))], [true, true, true]);
+      assert.equal(groups, 1, "the three writes shared one commit");
+    } finally {
+      Object.assign(driver, original);
+    }
+  });
+
   it("fails only the write that fails, and undoes its balance update", async () => {
     const { db, channels, articles } = await fixture([5, 6], 1);
     const [good, bad] = channels;
