@@ -130,8 +130,10 @@ async function recordPurchase(t: DbTransaction, row: X402PaymentRow): Promise<"s
   // A channel payment of the same buyer for the same article can have won while the transfer was
   // on its way (the two paths claim separately): the buyer owns the article either way, and the
   // transfer stays recorded here (docs/x402.md, "Paying twice").
-  if (!(await hasBought(t, row.payer as Address, row.articleId))) {
-    await t.purchase.create({ data: { buyer: row.payer, channelId: null, articleId: row.articleId, amount: row.amount } });
-  }
+  await t.purchase.upsert({
+    where: { buyer_articleId: { buyer: row.payer, articleId: row.articleId } },
+    create: { buyer: row.payer, channelId: null, articleId: row.articleId, amount: row.amount },
+    update: {},
+  });
   return "settled";
 }
