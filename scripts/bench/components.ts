@@ -15,10 +15,13 @@ import type { Article } from "../../lib/db/Db";
 import type { Payment } from "../../lib/protocol/payment";
 import { balanceProofTypedData } from "../../lib/protocol/typedData";
 import { acceptPayment } from "../../lib/receiver/acceptPayment";
+import { commitAcceptance } from "../../lib/receiver/commitAcceptance";
 import { findPublishedArticle } from "../../lib/receiver/articles";
 import { findChannel } from "../../lib/receiver/channels";
 import { hasBought } from "../../lib/receiver/entitlements";
+import { typedDataDigest } from "../../lib/protocol/typedDataDigest";
 import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
+import { recoverAddressFast } from "../../lib/receiver/recoverAddressFast";
 import { createTestDatabase } from "../../test/db/databases";
 import { devAccount } from "../lib/localChain";
 import { scratchReceiver } from "./acceptance";
@@ -79,11 +82,13 @@ function descriptorsOn(file: string): number {
 // --- Signature verification: no I/O, the same in every mode ---------------------------------
 const total = CALLS + 20;
 const proofs = await sign(1n, total);
-await time("verifyBalanceProof (hash + recover + compare)", CALLS, (i) =>
-  verifyBalanceProof(domain, channelAt(1n), proofs[i].balance, proofs[i].balanceSignature, null),
+await time("verifyBalanceProof as the receiver calls it (digest + native recovery + compare)", CALLS, (i) =>
+  verifyBalanceProof(domain, channelAt(1n), proofs[i].balance, proofs[i].balanceSignature, null, recoverAddressFast),
 );
 const hashes = proofs.map((p) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), p.balance)));
-await time("  EIP-712 hash (viem hashTypedData)", CALLS, (i) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
+await time("  EIP-712 digest, domain separator kept (typedDataDigest)", CALLS, (i) => typedDataDigest(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
+await time("  EIP-712 digest (viem hashTypedData)", CALLS, (i) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
+await time("  secp256k1 recovery (native libsecp256k1, recoverAddressFast)", CALLS, (i) => recoverAddressFast(hashes[i], proofs[i].balanceSignature));
 await time("  secp256k1 recovery (viem → @noble/curves)", CALLS, (i) => recoverPublicKey({ hash: hashes[i], signature: proofs[i].balanceSignature }));
 
 // --- The store: Prisma over libsql (lib/db), per journal mode ---------------------------------
@@ -117,6 +122,8 @@ for (const { mode, wal } of variants) {
         confirmed: true,
       },
     });
+  // Channel 1 pays through acceptPayment; channel 2 takes the bare acceptance writes.
+  await channelRow(1n);
   const writing = await channelRow(2n);
   const label = (step: string) => `${step} [${mode}]`;
 
@@ -124,19 +131,20 @@ for (const { mode, wal } of variants) {
   await time(label("channel by key (findChannel)"), CALLS, () => findChannel(receiver, channelAt(1n)));
   await time(label("purchase by buyer+article (hasBought, the re-read lookup)"), CALLS, (i) => hasBought(db, channelAt(1n).sender, articles[i].id));
 
-  // The acceptance transaction exactly as acceptPayment writes it, on its own.
+  // The acceptance write exactly as acceptPayment makes it (a group of one), on its own.
   const fdsBefore = descriptorsOn(file);
   let version = 0;
-  await time(label("acceptance transaction (update channel + insert purchase)"), CALLS, async (i) => {
-    await db.$transaction(async (tx) => {
-      await tx.channel.updateMany({
-        where: { id: writing.id, version, status: "open" },
-        data: { balance: toDbAmount(BigInt(i + 1) * PRICE), balanceSignature: proofs[i].balanceSignature.toLowerCase(), version: { increment: 1 } },
-      });
-      await tx.purchase.create({
-        data: { buyer: writing.sender, channelId: writing.id, articleId: articles[total + i].id, amount: toDbAmount(PRICE), balance: toDbAmount(PRICE), signature: proofs[i].balanceSignature.toLowerCase() },
-      });
+  await time(label("acceptance write (commitAcceptance: guarded update + purchase, one commit)"), CALLS, async (i) => {
+    const won = await commitAcceptance(db, {
+      channelId: writing.id,
+      version,
+      buyer: writing.sender,
+      balance: toDbAmount(BigInt(i + 1) * PRICE),
+      signature: proofs[i].balanceSignature.toLowerCase(),
+      articleId: articles[total + i].id,
+      amount: toDbAmount(PRICE),
     });
+    if (!won) throw new Error(`write ${i} lost its version guard`);
     version++;
   });
   const fdsAfter = descriptorsOn(file);
