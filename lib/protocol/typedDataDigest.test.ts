@@ -36,6 +36,18 @@ describe("typedDataDigest", () => {
     }
   });
 
+  it("keeps no separator a caller's own EIP712Domain type could poison, nor one a string could share with a number", () => {
+    const message = { types: { Ping: [{ name: "n", type: "uint8" }] }, primaryType: "Ping", message: { n: 1 } } as const;
+    const domain = { name: "x", chainId: 1 } as const;
+    const own = { ...message, types: { ...message.types, EIP712Domain: [{ name: "name", type: "string" }] }, domain };
+    assert.equal(typedDataDigest(own as never), hashTypedData(own as never));
+    assert.equal(typedDataDigest({ ...message, domain }), hashTypedData({ ...message, domain }));
+    typedDataDigest({ ...message, domain: { chainId: 1n } });
+    const asString = { ...message, domain: { chainId: "1n" } } as never;
+    assert.throws(() => hashTypedData(asString));
+    assert.throws(() => typedDataDigest(asString));
+  });
+
   it("refuses what viem refuses: a value out of its type's range, a malformed address, in the message or the domain", () => {
     const good = balanceProofTypedData({ chainId: 1, verifyingContract: "0x00000000000000000000000000000000000000aa" }, { sender: "0x00000000000000000000000000000000000000bb", receiver: "0x00000000000000000000000000000000000000cc", openBlock: 1n }, 1n);
     const bad = [

@@ -4,8 +4,8 @@ import {
   hashDomain,
   hashStruct,
   keccak256,
+  hashTypedData,
   validateTypedData,
-  type hashTypedData,
   type Hex,
   type TypedDataDomain,
 } from "viem";
@@ -26,6 +26,9 @@ const separators = new Map<string, Hex>();
  * const digest = typedDataDigest(balanceProofTypedData(domain, channel, 30n))
  */
 export function typedDataDigest(typedData: TypedData): Hex {
+  // A caller's own EIP712Domain type is hashed as it comes: the separator kept is that of the
+  // domain's fields alone.
+  if ("EIP712Domain" in (typedData.types ?? {})) return hashTypedData(typedData);
   const { domain = {}, message, primaryType } = typedData;
   const types = { EIP712Domain: getTypesForEIP712Domain({ domain }), ...typedData.types };
   validateTypedData({ domain, message, primaryType, types } as TypedData);
@@ -34,9 +37,14 @@ export function typedDataDigest(typedData: TypedData): Hex {
   return keccak256(concat(parts));
 }
 
-function domainSeparator(domain: TypedDataDomain, types: Parameters<typeof hashDomain>[0]["types"]): Hex {
-  // The fields present decide the domain's type as much as their values do.
-  const key = JSON.stringify(domain, (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value));
+function domainSeparator(domain: TypedDataDomain, types: Parameters<typeof hashDomain>[0]["types"] & { EIP712Domain: readonly { name: string }[] }): Hex {
+  // The fields present decide the domain's type as much as their values do; a number and a
+  // bigint of one value hash alike, a string never like either.
+  const fields = types.EIP712Domain.map(({ name }) => {
+    const value = domain[name as keyof TypedDataDomain];
+    return [name, typeof value === "bigint" || typeof value === "number" ? `n:${value}` : `s:${String(value)}`];
+  });
+  const key = JSON.stringify(fields);
   let separator = separators.get(key);
   if (separator === undefined) {
     if (separators.size >= MAX_DOMAINS) separators.clear();

@@ -60,8 +60,11 @@ async function drain(db: Db, queue: Queue): Promise<void> {
   try {
     while (queue.waiting.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
-      // In channel order, so that two instances' groups on one PostgreSQL lock rows in the same
-      // order and never deadlock; a channel's own writes keep their arrival order (stable sort).
+      // In channel order (a channel's own writes keep their arrival order: the sort is stable),
+      // so that SQLite's statements run in id order. On PostgreSQL the one statement's plan, not
+      // its input's order, decides the order it locks rows in: two instances' groups can
+      // deadlock; PostgreSQL then aborts one (after deadlock_timeout, 1 s) and its writes are
+      // retried alone below, slower but correct.
       const group = queue.waiting.splice(0, MAX_GROUP).sort((a, b) => a.write.channelId - b.write.channelId);
       try {
         const won = await writeGroup(db, group);

@@ -58,7 +58,7 @@ describeEachDatabase("group commit of acceptances", (database) => {
     const driver = await db.driver();
     let groups = 0;
     const count = <F extends (...args: never[]) => unknown>(f: F) => ((...args: Parameters<F>) => (groups++, f.apply(driver, args))) as F;
-    const original = { startTransaction: driver.startTransaction, queryRaw: driver.queryRaw };
+    const original = db.provider === "sqlite" ? { startTransaction: driver.startTransaction } : { queryRaw: driver.queryRaw };
     if (db.provider === "sqlite") driver.startTransaction = count(driver.startTransaction);
     else driver.queryRaw = count(driver.queryRaw);
     try {
@@ -69,7 +69,8 @@ describeEachDatabase("group commit of acceptances", (database) => {
       assert.deepEqual([first, ...(await Promise.all(later))], [true, true, true]);
       assert.equal(groups, 1, "the three writes shared one commit");
     } finally {
-      Object.assign(driver, original);
+      // The counters are own properties over the adapter's methods: removing them restores those.
+      for (const key of Object.keys(original)) delete (driver as unknown as Record<string, unknown>)[key];
     }
   });
 
@@ -101,6 +102,26 @@ describeEachDatabase("group commit of acceptances", (database) => {
     assert.ok(isAlreadyBought((results[1] as PromiseRejectedResult).reason), "the loser's error is the buyer's unique key");
     assert.equal(fromDbAmount((await db.channel.findUnique({ where: { id: second.id } }))!.balance), 0n, "the loser's balance update was kept");
     assert.equal(await db.purchase.count({ where: { articleId: articles[0].id } }), 1);
+  });
+
+  it("refuses a write whose version another commit already moved, in a later group (the database's guard, not the group's)", async () => {
+    const { db, channels, articles } = await fixture([12], 2);
+    const [channel] = channels;
+    assert.equal(await commitAcceptance(db, write(channel, articles[0].id, PRICE, 12)), true);
+    // A request that read the row before that commit: same version, a later group.
+    assert.equal(await commitAcceptance(db, write(channel, articles[1].id, PRICE, 13)), false);
+    const row = (await db.channel.findUnique({ where: { id: channel.id } }))!;
+    assert.equal(fromDbAmount(row.balance), PRICE);
+    assert.equal(row.balanceSignature, signature(12));
+    assert.equal(await db.purchase.count({ where: { channelId: channel.id } }), 1);
+  });
+
+  it("refuses a write on a channel whose sender asked for a closing signature since its proof was checked", async () => {
+    const { db, channels, articles } = await fixture([13], 1);
+    // As the watcher writes a close: the row's status or close mark, its version untouched.
+    await db.channel.update({ where: { id: channels[0].id }, data: { closeIssuedAt: new Date() } });
+    assert.equal(await commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 14)), false);
+    assert.equal(await db.purchase.count({ where: { channelId: channels[0].id } }), 0);
   });
 
   it("refuses a write on a channel that closed since its proof was checked", async () => {
