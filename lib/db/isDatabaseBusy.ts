@@ -18,15 +18,22 @@ const LOCK_NOT_AVAILABLE = '55P03'
 /**
  * True when `error` is the database refusing work for now, because it is busy: another
  * connection holds the lock the query needs, transactions conflicted, or no connection is left.
- * The same request can succeed when sent again. Read from the adapter's structured cause (as
- * {@link isUniqueViolation} does), never from a message.
+ * The same request can succeed when sent again. Read from the adapter's structured cause, never
+ * from a message: as Prisma passes it on for a query through the client, or the adapter's own
+ * error for a statement sent to the adapter directly (recognised by its name, as
+ * @prisma/driver-adapter-utils' isDriverAdapterError does).
  *
  * @example
  * try { await issueSignInNonce(db) } catch (error) { if (isDatabaseBusy(error)) return retryLater() }
  */
 export function isDatabaseBusy(error: unknown): boolean {
-  if (!(error instanceof PrismaClientKnownRequestError)) return false
-  const cause = (error.meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause
+  const cause = adapterCause(error)
   if (!cause?.kind) return false
   return BUSY_KINDS.has(cause.kind) || (cause.kind === 'postgres' && cause.code === LOCK_NOT_AVAILABLE)
+}
+
+function adapterCause(error: unknown): AdapterCause | undefined {
+  if (error instanceof PrismaClientKnownRequestError) return (error.meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause
+  if (error instanceof Error && error.name === 'DriverAdapterError') return error.cause as AdapterCause | undefined
+  return undefined
 }

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { createClient } from '@libsql/client'
 import pg from 'pg'
+import { createAdapterFactory } from '../../lib/db/createAdapterFactory'
+import { parseDatabaseUrl } from '../../lib/db/databaseUrl'
 import { isDatabaseBusy } from '../../lib/db/isDatabaseBusy'
 import { describeEachDatabase } from './databases'
 import { insertArticle } from './fixtures'
@@ -43,6 +45,22 @@ describeEachDatabase('telling a busy database from a failed query', (database, p
       }
     }
     await db.signInNonce.create(nonce('held'))
+  })
+
+  it("the driver adapter's own error for a statement sent to it directly is busy too", { skip: provider === 'postgres' && 'the lock case above covers the cause; this is about the error around it' }, async () => {
+    const { url } = database()
+    const adapter = await createAdapterFactory(parseDatabaseUrl(url)).connect()
+    const other = createClient({ url })
+    try {
+      await other.execute('BEGIN IMMEDIATE')
+      const refused = await adapter.startTransaction().catch((error: unknown) => error)
+      assert.equal((refused as Error).name, 'DriverAdapterError')
+      assert.ok(isDatabaseBusy(refused), String(refused))
+      await other.execute('ROLLBACK')
+    } finally {
+      other.close()
+      await adapter.dispose()
+    }
   })
 
   it('a deadlock is busy: one of the two transactions can be sent again', { skip: provider === 'sqlite' && 'SQLite runs one writer at a time: no deadlock' }, async () => {
