@@ -630,8 +630,9 @@ export class ChannelStateConflictError extends TollgateError {
 }
 
 /**
- * A dependency the receiver needs (the chain's RPC or the database) is unreachable. Adds
- * `Retry-After`. The cause is kept for logs only: it may name hosts or credentials.
+ * A dependency the receiver needs is unavailable for now: the chain's RPC is unreachable, or the
+ * database is busy (another process holds its lock) or unreachable. Adds `Retry-After`. The cause
+ * is kept for logs only: it may name hosts or credentials.
  *
  * @example
  * throw new ServiceUnavailableError({ dependency: "chain", retryAfterSeconds: 5, cause })
@@ -645,8 +646,11 @@ export class ServiceUnavailableError extends TollgateError {
 
   constructor(args: { dependency: "chain" | "database"; retryAfterSeconds?: number; cause?: unknown }) {
     const retryAfterSeconds = Math.max(1, Math.ceil(args.retryAfterSeconds ?? 5));
-    const what = args.dependency === "chain" ? "The blockchain node" : "The database";
-    super(`${what} is unreachable right now, so no payment can be checked: retry in ${retryAfterSeconds} seconds. Nothing was charged.`, {
+    const problem =
+      args.dependency === "chain"
+        ? `The blockchain node is unreachable right now, so no payment can be checked: retry in ${retryAfterSeconds} seconds. Nothing was charged.`
+        : `The database is busy or unreachable right now: retry in ${retryAfterSeconds} seconds.`;
+    super(problem, {
       slug: "service-unavailable",
       cause: args.cause,
     });

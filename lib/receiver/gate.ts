@@ -1,16 +1,8 @@
 import "server-only";
-import { isChainUnreachable } from "../chain/isChainUnreachable";
 import type { Article } from "../db/Db";
 import { fromDbAmount } from "../db/amount";
 import type { PaymentRequired, SettleResponse } from "@x402/core/types";
-import {
-  MalformedPaymentError,
-  PaymentRequiredError,
-  ServiceUnavailableError,
-  X402PaymentInvalidError,
-  isTollgateError,
-  type TollgateError,
-} from "../protocol/errors";
+import { MalformedPaymentError, PaymentRequiredError, X402PaymentInvalidError, isTollgateError, type TollgateError } from "../protocol/errors";
 import type { Address } from "viem";
 import { decodeAccessRequest } from "../protocol/accessRequest";
 import { decodePayment } from "../protocol/payment";
@@ -19,6 +11,7 @@ import { X402Header, type HeadersLike } from "../protocol/headers";
 import type { PaymentTerms } from "../protocol/paymentRequest";
 import { decodeX402Payment, x402PaymentRequired, x402Requirements } from "../protocol/x402";
 import { acceptPayment } from "./acceptPayment";
+import { asServiceUnavailable } from "./asServiceUnavailable";
 import { issueAccessToken, readAccessToken, verifyAccessRequestFor } from "./access";
 import { hasBought } from "./entitlements";
 import { findPublishedArticle, isFree } from "./articles";
@@ -111,32 +104,30 @@ async function decide(receiver: Receiver, request: GateRequest): Promise<GateDec
       if (decoded.type === "payment" && decoded.source === "headers") {
         throw new MalformedPaymentError({ field: `${X402Header.paymentSignature} header`, reason: "came with a channel payment (RDN-* headers): send one payment, not two" });
       }
-      const { buyer, settlement } = await unavailableOnOutage(() => acceptX402Payment(receiver, article, x402.payment, offer, { mayCharge: request.method === "GET" }));
+      const { buyer, settlement } = await acceptX402Payment(receiver, article, x402.payment, offer, { mayCharge: request.method === "GET" });
       // The buyer proved itself with a fresh signature: the same token as a channel buyer's.
       return { type: "paid", article, buyer, receipt: undefined, accessToken: await issueAccessToken(receiver, buyer), settlement };
     }
     if (decoded.type === "none") throw new PaymentRequiredError({ price: terms.price });
-    const acceptance = await unavailableOnOutage(() =>
-      acceptPayment(receiver, article, decoded.payment, { mayCharge: request.method === "GET", provenBuyer: requester ?? holder ?? undefined }),
-    );
+    const acceptance = await acceptPayment(receiver, article, decoded.payment, { mayCharge: request.method === "GET", provenBuyer: requester ?? holder ?? undefined });
     return { type: "paid", article, buyer: acceptance.buyer, receipt: acceptance.receipt, accessToken: await issueAccessToken(receiver, acceptance.buyer) };
   } catch (error) {
-    if (isTollgateError(error)) {
-      const reason = error instanceof X402PaymentInvalidError ? error.reason : undefined;
-      return { type: "refused", article, error, terms, x402: x402PaymentRequired(offer, resource, reason) };
+    // An unreachable chain or a busy database refuses this request for now: a 503 with the
+    // article's page for a browser, never a 500.
+    const refusal = isTollgateError(error) ? error : asServiceUnavailable(error);
+    if (refusal) {
+      const reason = refusal instanceof X402PaymentInvalidError ? refusal.reason : undefined;
+      return { type: "refused", article, error: refusal, terms, x402: x402PaymentRequired(offer, resource, reason) };
     }
     throw error;
   }
 }
 
-/** Maps an unreachable chain RPC to a 503 the client can retry, instead of a 500. */
+/** The article and the offer are read before there is a page to refuse with: an outage there is a bare 503. */
 async function unavailableOnOutage<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (isChainUnreachable(error)) {
-      throw new ServiceUnavailableError({ dependency: "chain", retryAfterSeconds: 5, cause: error });
-    }
-    throw error;
+    throw asServiceUnavailable(error) ?? error;
   }
 }

@@ -1,0 +1,99 @@
+// isDatabaseBusy against real refusals: a lock another connection holds (SQLite's write lock,
+// a PostgreSQL table lock past lock_timeout) and a PostgreSQL deadlock, each told apart from an
+// error that sending the request again cannot cure.
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { createClient } from '@libsql/client'
+import pg from 'pg'
+import { createAdapterFactory } from '../../lib/db/createAdapterFactory'
+import { parseDatabaseUrl } from '../../lib/db/databaseUrl'
+import { isDatabaseBusy } from '../../lib/db/isDatabaseBusy'
+import { describeEachDatabase } from './databases'
+import { insertArticle } from './fixtures'
+
+const nonce = (value: string) => ({ data: { nonce: value, expiresAt: new Date(Date.now() + 60_000) } })
+
+describeEachDatabase('telling a busy database from a failed query', (database, provider) => {
+  it('a write that needs a lock another connection holds is busy', async () => {
+    const { db, url } = database()
+    if (provider === 'sqlite') {
+      const other = createClient({ url })
+      try {
+        await other.execute('BEGIN IMMEDIATE')
+        const refused = await db.signInNonce.create(nonce('held')).catch((error: unknown) => error)
+        assert.ok(isDatabaseBusy(refused), String(refused))
+        await other.execute('ROLLBACK')
+      } finally {
+        other.close()
+      }
+    } else {
+      const other = new pg.Client({ connectionString: url })
+      await other.connect()
+      try {
+        await other.query('BEGIN')
+        await other.query('LOCK TABLE "SignInNonce" IN ACCESS EXCLUSIVE MODE')
+        const refused = await db
+          .$transaction(async (tx) => {
+            await tx.$executeRaw`SET LOCAL lock_timeout = '100ms'`
+            await tx.signInNonce.create(nonce('held'))
+          })
+          .catch((error: unknown) => error)
+        assert.ok(isDatabaseBusy(refused), String(refused))
+        await other.query('ROLLBACK')
+      } finally {
+        await other.end()
+      }
+    }
+    await db.signInNonce.create(nonce('held'))
+  })
+
+  it("the driver adapter's own error for a statement sent to it directly is busy too", { skip: provider === 'postgres' && 'the lock case above covers the cause; this is about the error around it' }, async () => {
+    const { url } = database()
+    const adapter = await createAdapterFactory(parseDatabaseUrl(url)).connect()
+    const other = createClient({ url })
+    try {
+      await other.execute('BEGIN IMMEDIATE')
+      const refused = await adapter.startTransaction().catch((error: unknown) => error)
+      assert.equal((refused as Error).name, 'DriverAdapterError')
+      assert.ok(isDatabaseBusy(refused), String(refused))
+      await other.execute('ROLLBACK')
+    } finally {
+      other.close()
+      await adapter.dispose()
+    }
+  })
+
+  it('a deadlock is busy: one of the two transactions can be sent again', { skip: provider === 'sqlite' && 'SQLite runs one writer at a time: no deadlock' }, async () => {
+    const { db } = database()
+    const [a, b] = [await insertArticle(db), await insertArticle(db)]
+    let firstLocked!: () => void
+    let secondLocked!: () => void
+    const first = new Promise<void>((resolve) => (firstLocked = resolve))
+    const second = new Promise<void>((resolve) => (secondLocked = resolve))
+    const retitle = (id: number, title: string) => ({ where: { id }, data: { title } })
+    const results = await Promise.allSettled([
+      db.$transaction(async (tx) => {
+        await tx.article.update(retitle(a.id, 'first'))
+        firstLocked()
+        await second
+        await tx.article.update(retitle(b.id, 'first'))
+      }),
+      db.$transaction(async (tx) => {
+        await first
+        await tx.article.update(retitle(b.id, 'second'))
+        secondLocked()
+        await tx.article.update(retitle(a.id, 'second'))
+      }),
+    ])
+    const refused = results.filter((r) => r.status === 'rejected')
+    assert.equal(refused.length, 1, results.map((r) => r.status).join())
+    assert.ok(isDatabaseBusy(refused[0].reason), String(refused[0].reason))
+  })
+
+  it('a failed query is not busy', async () => {
+    const { db } = database()
+    await db.signInNonce.create(nonce('taken'))
+    assert.equal(isDatabaseBusy(await db.signInNonce.create(nonce('taken')).catch((error: unknown) => error)), false)
+    assert.equal(isDatabaseBusy(new Error('SQLITE_BUSY: database is locked')), false, 'a message alone proves nothing')
+  })
+})
