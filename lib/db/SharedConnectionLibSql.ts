@@ -73,6 +73,13 @@ export class SharedConnectionLibSql extends PrismaLibSql {
         open = false
         try {
           await execute(sql)
+        } catch (error) {
+          // SQLite keeps a transaction whose COMMIT failed (busy, a full disk, an I/O error, a
+          // deferred constraint) open: roll it back here, while the adapter's lock is still
+          // held, or every later statement on the shared connection would run inside it, and
+          // the next BEGIN fail.
+          if (sql === 'COMMIT') await execute('ROLLBACK').catch(() => {})
+          throw error
         } finally {
           inTransaction = false
           await renewIfPoisoned()

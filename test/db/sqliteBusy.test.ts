@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
 import { createClient, type Client } from '@libsql/client'
+import { inDriverTransaction } from '../../lib/db/driver'
 import { createTestDatabase, type TestDatabase } from './databases'
 
 const busy = (error: unknown) => {
@@ -56,5 +57,21 @@ describe('the shared SQLite connection when another connection holds the lock', 
     })
     assert.equal((othersWrite as { code?: string }).code, 'SQLITE_BUSY', 'the other connection waits for the lock this transaction holds')
     assert.deepEqual(await seenByOther(), ['after-the-read'])
+  })
+
+  it('rolls back a transaction whose COMMIT failed, so that nothing of it is seen and the next one begins', async () => {
+    const { db } = database
+    const driver = await db.driver()
+    // A foreign key checked only at COMMIT: the COMMIT fails, as it can on a full disk.
+    await assert.rejects(
+      inDriverTransaction(driver, async (tx) => {
+        await tx.executeRaw({ sql: 'PRAGMA defer_foreign_keys = ON', args: [], argTypes: [] })
+        await tx.executeRaw({ sql: "INSERT INTO SignInNonce (nonce, expiresAt, createdAt) VALUES ('in-the-failed-commit', 0, 0)", args: [], argTypes: [] })
+        await tx.executeRaw({ sql: "INSERT INTO Purchase (buyer, articleId, amount, createdAt) VALUES ('0xb', 999999, '1', 0)", args: [], argTypes: [] })
+      }),
+    )
+    assert.equal(await db.signInNonce.count({ where: { nonce: 'in-the-failed-commit' } }), 0, 'the failed transaction is still open on the shared connection')
+    await db.$transaction((tx) => tx.signInNonce.create(nonce('next-transaction')))
+    assert.deepEqual(await seenByOther(), ['next-transaction'])
   })
 })
