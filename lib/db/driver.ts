@@ -66,6 +66,12 @@ export async function queryRows(queryable: SqlQueryable, statement: SqlQuery): P
   return rows.map((row) => Object.fromEntries(columnNames.map((name, i) => [name, row[i]])))
 }
 
+/** A boolean column as the adapters return it: PostgreSQL's `true`, SQLite's integer (as a string, or a number). */
+export const rowBoolean = (value: unknown): boolean => value === true || String(value) === '1'
+
+/** A DateTime column as the adapters return it (ISO 8601 text on both), or null. */
+export const rowDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string))
+
 /**
  * Runs `fn` in one transaction on the adapter, committed if it resolves and rolled back if it
  * throws. Adapters differ on who sends COMMIT (libsql's commit() does; node-postgres' leaves it to

@@ -14,7 +14,7 @@ import { acceptPayment } from "./acceptPayment";
 import { asServiceUnavailable } from "./asServiceUnavailable";
 import { issueAccessToken, readAccessToken, verifyAccessRequestFor } from "./access";
 import { hasBought } from "./entitlements";
-import { findPublishedArticle, isFree } from "./articles";
+import { findArticleFor, isFree } from "./articles";
 import { articleSlugFromPath } from "./articlePath";
 import type { Receiver } from "./context";
 import { viewCounterFor, viewCountingEnabled } from "./viewCounter";
@@ -77,17 +77,19 @@ export async function gate(receiver: Receiver, request: GateRequest): Promise<Ga
 async function decide(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
   const slug = articleSlugFromPath(request.pathname);
   if (slug === null) return { type: "pass" };
-  const article = await unavailableOnOutage(() => findPublishedArticle(receiver, slug));
-  if (!article) return { type: "not-found" };
+  // The token first (an HMAC, no query), so that its holder's purchase is looked up with the article.
+  const holder = await readAccessToken(receiver, request.headers);
+  const found = await unavailableOnOutage(() => findArticleFor(receiver, slug, holder));
+  if (!found) return { type: "not-found" };
+  const { article } = found;
   if (isFree(article)) return { type: "free", article };
 
   const terms = paymentTerms(receiver, article);
   const offer = x402Requirements(terms, await unavailableOnOutage(() => tokenDomain(receiver)));
   const resource = { url: new URL(request.pathname, receiver.config.siteUrl ?? request.origin ?? "http://localhost").href, description: article.title };
   try {
-    // The re-read path: one HMAC check and one indexed query, no channel, no chain, no recovery.
-    const holder = await readAccessToken(receiver, request.headers);
-    if (holder && (await hasBought(receiver.db, holder, article.id))) {
+    // The re-read path: one HMAC check and the article's own query, no channel, no chain, no recovery.
+    if (holder && found.bought) {
       return { type: "paid", article, buyer: holder, receipt: undefined, accessToken: undefined };
     }
     // No token (a paid answer was lost, a new client): a signed access request proves the buyer.

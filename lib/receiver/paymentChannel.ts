@@ -1,6 +1,6 @@
 import "server-only";
 import type { Channel, ChannelStatus } from "../db/Db";
-import { queryRows, sqlStatement } from "../db/driver";
+import { queryRows, rowBoolean, rowDate, sqlStatement } from "../db/driver";
 import type { ChannelId } from "../protocol/typedData";
 import { channelKey } from "./channels";
 import type { Receiver } from "./context";
@@ -50,11 +50,8 @@ export async function findPaymentChannel(receiver: Receiver, id: ChannelId, arti
     balance: row.balance as string,
     balanceSignature: row.balanceSignature as string | null,
     status: row.status as ChannelStatus,
-    confirmed: flag(row.confirmed),
-    closeIssuedAt: row.closeIssuedAt === null ? null : new Date(row.closeIssuedAt as string),
-    senderBought: flag(row.senderBought),
+    confirmed: rowBoolean(row.confirmed),
+    closeIssuedAt: rowDate(row.closeIssuedAt),
+    senderBought: rowBoolean(row.senderBought),
   };
 }
-
-/** A boolean as the adapters return it: PostgreSQL's `true`, SQLite's integer (as a string, or a number). */
-const flag = (value: unknown): boolean => value === true || String(value) === "1";
