@@ -10,7 +10,7 @@ import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from "
 import { z } from "zod";
 import { deployments } from "./chain/deployments.generated";
 import type { TokenUnit } from "./protocol/amounts";
-import { busyTimeoutSchema } from "./db/busyTimeout";
+import { lockTimeoutSchema } from "./db/lockTimeout";
 import { databaseUrlSchema } from "./db/databaseUrl";
 import { tokenUnit, tokenVariables } from "./token";
 
@@ -47,10 +47,11 @@ const envSchema = z.object({
     databaseUrlSchema.optional(),
     "the receiver's database: file:./tollgate.db (SQLite, one instance) or postgres://user:password@host:5432/tollgate (several instances)",
   ),
-  SQLITE_BUSY_TIMEOUT_MS: help(
-    busyTimeoutSchema.optional(),
-    "how long a SQLite write waits for another process's lock before its request is answered 503, in ms (default 5000); the whole server waits with it, so keep it short",
+  DATABASE_LOCK_TIMEOUT_MS: help(
+    lockTimeoutSchema.optional(),
+    "how long a write waits for a lock another connection holds before its request is answered 503, in ms (default 5000): SQLite's busy timeout, PostgreSQL's lock_timeout; on SQLite the whole server waits with it, so keep it short",
   ),
+
   RPC_URL: help(z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8545"), "the chain's JSON-RPC endpoint, as the server reaches it, e.g. https://sepolia.example.org"),
   CHAIN_ID: help(z.coerce.number().int().positive().default(LOCAL_CHAIN_ID), "the chain's id, which the RPC must answer to eth_chainId (31337 local Hardhat, 11155111 Sepolia, 8453 Base)"),
   RECEIVER_PRIVATE_KEY: help(

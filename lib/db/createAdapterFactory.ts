@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
-import { busyTimeoutMs } from './busyTimeout'
+import { lockTimeoutMs } from './lockTimeout'
 import type { DatabaseUrl } from './databaseUrl'
 import { SharedConnectionLibSql } from './SharedConnectionLibSql'
 
@@ -16,7 +16,7 @@ export function createAdapterFactory({ provider, url }: DatabaseUrl): SqlMigrati
   // timeout: how long (ms) a statement waits for another connection's lock before failing with
   // SQLITE_BUSY. Without it, one concurrent reader of the file (a backup, a second process) made
   // a commit fail at once and left the site answering 500 (scripts/bench/concurrentReader.ts).
-  if (provider === 'sqlite') return new SharedConnectionLibSql({ url, intMode: 'bigint', timeout: busyTimeoutMs() })
+  if (provider === 'sqlite') return new SharedConnectionLibSql({ url, intMode: 'bigint', timeout: lockTimeoutMs() })
   // Pool fields rather than `connectionString`: the adapter's shadow database (used when a
   // migration is diffed against a live database) overrides `database`, and a connection
   // string would win over that override.
@@ -28,5 +28,8 @@ export function createAdapterFactory({ provider, url }: DatabaseUrl): SqlMigrati
     user: decodeURIComponent(u.username) || undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
     ssl: ['require', 'verify-ca', 'verify-full'].includes(u.searchParams.get('sslmode') ?? '') || undefined,
+    // A statement waiting longer for a row or table lock fails (55P03), and its request is
+    // answered 503, rather than holding up every request queued behind it.
+    lock_timeout: lockTimeoutMs(),
   })
 }

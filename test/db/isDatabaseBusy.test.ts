@@ -6,6 +6,8 @@ import { it } from 'node:test'
 import { createClient } from '@libsql/client'
 import pg from 'pg'
 import { createAdapterFactory } from '../../lib/db/createAdapterFactory'
+import { createDb } from '../../lib/db/createDb'
+import { sqlStatement } from '../../lib/db/driver'
 import { parseDatabaseUrl } from '../../lib/db/databaseUrl'
 import { isDatabaseBusy } from '../../lib/db/isDatabaseBusy'
 import { describeEachDatabase } from './databases'
@@ -45,6 +47,31 @@ describeEachDatabase('telling a busy database from a failed query', (database, p
       }
     }
     await db.signInNonce.create(nonce('held'))
+  })
+
+  it('a write waits no longer than DATABASE_LOCK_TIMEOUT_MS for a row another connection holds, through Prisma or the driver', { skip: provider === 'sqlite' && 'the site suite test/integration/busyDatabase.test.ts holds SQLite to it', timeout: 20_000 }, async () => {
+    const { url } = database()
+    const before = process.env.DATABASE_LOCK_TIMEOUT_MS
+    process.env.DATABASE_LOCK_TIMEOUT_MS = '200'
+    const db = createDb(url)
+    if (before === undefined) delete process.env.DATABASE_LOCK_TIMEOUT_MS
+    else process.env.DATABASE_LOCK_TIMEOUT_MS = before
+    const other = new pg.Client({ connectionString: url })
+    await other.connect()
+    try {
+      await db.signInNonce.create(nonce('row'))
+      await other.query('BEGIN')
+      await other.query(`SELECT * FROM "SignInNonce" WHERE nonce = 'row' FOR UPDATE`)
+      const viaPrisma = await db.signInNonce.delete({ where: { nonce: 'row' } }).catch((error: unknown) => error)
+      assert.ok(isDatabaseBusy(viaPrisma), String(viaPrisma))
+      const viaDriver = await (await db.driver()).executeRaw(sqlStatement('postgres', `DELETE FROM "SignInNonce" WHERE nonce = ?`, ['row'])).catch((error: unknown) => error)
+      assert.ok(isDatabaseBusy(viaDriver), String(viaDriver))
+      await other.query('ROLLBACK')
+      await db.signInNonce.delete({ where: { nonce: 'row' } })
+    } finally {
+      await other.end()
+      await db.$disconnect()
+    }
   })
 
   it("the driver adapter's own error for a statement sent to it directly is busy too", { skip: provider === 'postgres' && 'the lock case above covers the cause; this is about the error around it' }, async () => {

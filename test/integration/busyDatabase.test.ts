@@ -1,5 +1,5 @@
 // A site whose SQLite file another connection has locked for writing (a backup, `npm run
-// receiver`, a test's own client): a request that writes waits SQLITE_BUSY_TIMEOUT_MS for the
+// receiver`, a test's own client): a request that writes waits DATABASE_LOCK_TIMEOUT_MS for the
 // lock, then answers 503 with Retry-After and a problem body, never a 500; once the lock is free,
 // the same request succeeds and what it writes is written once. Real chain, real SQLite, real
 // `next start`; the lock is held by a second libsql connection from this process.
@@ -27,7 +27,7 @@ describe("a site whose SQLite database another connection holds locked", () => {
     chain = await startTestChain();
     database = await createTestDatabase("sqlite");
     await database.db.article.create({ data: { slug: "paid", title: "Paid", teaser: "t", body: "paid body", price: toDbAmount(PRICE), published: true } });
-    site = await startSite({ databaseUrl: database.url, chain, env: { SQLITE_BUSY_TIMEOUT_MS: String(BUSY_TIMEOUT_MS) } });
+    site = await startSite({ databaseUrl: database.url, chain, env: { DATABASE_LOCK_TIMEOUT_MS: String(BUSY_TIMEOUT_MS) } });
     channel = await openChannel(chain, 2);
   });
   after(async () => {
