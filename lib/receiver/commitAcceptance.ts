@@ -61,10 +61,8 @@ async function drain(db: Db, queue: Queue): Promise<void> {
     while (queue.waiting.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
       // In channel order (a channel's own writes keep their arrival order: the sort is stable),
-      // so that SQLite's statements run in id order. On PostgreSQL the one statement's plan, not
-      // its input's order, decides the order it locks rows in: two instances' groups can
-      // deadlock; PostgreSQL then aborts one (after deadlock_timeout, 1 s) and its writes are
-      // retried alone below, slower but correct.
+      // so that a group's statements lock rows in id order on SQLite; PostgreSQL's statement
+      // locks them in that order itself (writePostgres).
       const group = queue.waiting.splice(0, MAX_GROUP).sort((a, b) => a.write.channelId - b.write.channelId);
       try {
         const won = await writeGroup(db, group);
@@ -123,16 +121,21 @@ async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]>
 
 /**
  * PostgreSQL: the whole group in one statement, one round trip and its own durable commit: the
- * guarded updates, a purchase for each update that happened (a data-modifying WITH runs to
- * completion whether or not the query reads it), and the guards that won.
+ * group's channel rows locked in id order (a locking SELECT locks after its sort, so two
+ * instances' groups take their common rows in one order and never deadlock; the update's own
+ * plan would lock them in whatever order it scans), the guarded updates, a purchase for each
+ * update that happened (a data-modifying WITH runs to completion whether or not the query reads
+ * it), and the guards that won.
  */
 const WRITE_GROUP_POSTGRES = `WITH input AS (
   SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
     AS i(channel, version, buyer, balance, signature, article, amount)
+), locked AS MATERIALIZED (
+  SELECT id FROM "Channel" WHERE id IN (SELECT channel FROM input) ORDER BY id FOR UPDATE
 ), updated AS (
   UPDATE "Channel" c SET balance = i.balance, "balanceSignature" = i.signature, "lastPaidAt" = ?, "updatedAt" = ?, version = c.version + 1
-  FROM input i
-  WHERE c.id = i.channel AND c.version = i.version AND c.status = 'open' AND c."closeIssuedAt" IS NULL
+  FROM input i JOIN locked l ON l.id = i.channel
+  WHERE c.id = l.id AND c.version = i.version AND c.status = 'open' AND c."closeIssuedAt" IS NULL
   RETURNING c.id, i.version, i.buyer, i.article, i.amount, i.balance, i.signature
 ), purchases AS (
   INSERT INTO "Purchase" (buyer, "channelId", "articleId", amount, balance, signature, "createdAt")
