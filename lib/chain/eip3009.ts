@@ -1,4 +1,5 @@
 import type { Address, Hex, TypedDataDomain } from "viem";
+import type { X402Authorization } from "../protocol/x402";
 
 /**
  * EIP-3009's typed data, as the EIP, USDC (FiatTokenV2) and x402's `exact` scheme define it, and as
@@ -31,16 +32,10 @@ export const cancelAuthorizationTypes = {
 
 /**
  * One authorization: `from` pays `to` `value` base units, valid strictly after `validAfter` and
- * strictly before `validBefore` (Unix seconds), once per `(from, nonce)`; `nonce` is 32 random bytes.
+ * strictly before `validBefore` (Unix seconds), once per `(from, nonce)`; `nonce` is 32 random
+ * bytes. The same record x402's payment header carries (lib/protocol/x402.ts).
  */
-export type Authorization = {
-  from: Address;
-  to: Address;
-  value: bigint;
-  validAfter: bigint;
-  validBefore: bigint;
-  nonce: Hex;
-};
+export type Authorization = X402Authorization;
 
 /**
  * The typed data of a transfer authorization, for `signTypedData`.

@@ -5,6 +5,7 @@ import { fromDbAmount } from "../db/amount";
 import { queryRows, rowBoolean, rowDate, sqlStatement } from "../db/driver";
 import { toDbAddress } from "../db/hex";
 import type { Receiver } from "./context";
+import { boughtSql } from "./entitlements";
 
 /** A published article by slug; drafts and archived articles do not exist for readers. */
 export async function findPublishedArticle(receiver: Receiver, slug: string): Promise<Article | null> {
@@ -40,7 +41,7 @@ export async function findArticleFor(receiver: Receiver, slug: string, buyer: Ad
 }
 
 const SELECT_ARTICLE = `SELECT a.id, a.slug, a.title, a.teaser, a.body, a.price, a.published, a."archivedAt", a."createdAt", a."updatedAt",
-  EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = ? AND p."articleId" = a.id) AS bought
+  ${boughtSql("?", "a.id")} AS bought
 FROM "Article" a
 WHERE a.slug = ? AND a.published AND a."archivedAt" IS NULL`;
 

@@ -3,7 +3,7 @@ import type { Address } from "viem";
 import { fromDbAmount } from "../db/amount";
 import type { Db } from "../db/Db";
 import { toDbAddress } from "../db/hex";
-import { queryRows, sqlStatement } from "../db/driver";
+import { queryRows, rowBoolean, sqlStatement } from "../db/driver";
 import { isUniqueViolation } from "../db/isUniqueViolation";
 
 /**
@@ -28,11 +28,16 @@ export const PURCHASE_KEY = "Purchase_buyer_articleId_key";
 export async function hasBought(db: Db, buyer: Address, articleId: number): Promise<boolean> {
   // Straight to the driver (lib/db/driver.ts): every re-read asks, and Prisma's findUnique costs
   // eight times the CPU of this statement.
-  const rows = await queryRows(await db.driver(), sqlStatement(db.provider, BOUGHT, [toDbAddress(buyer), articleId]));
-  return rows.length > 0;
+  const [row] = await queryRows(await db.driver(), sqlStatement(db.provider, `SELECT ${boughtSql("?", "?")} AS bought`, [toDbAddress(buyer), articleId]));
+  return rowBoolean(row.bought);
 }
 
-const BOUGHT = `SELECT 1 FROM "Purchase" WHERE buyer = ? AND "articleId" = ?`;
+/**
+ * The rule's lookup as an SQL expression, for statements that read it beside something else (a
+ * request's article, a payment's channel): true when the address `buyer` bought the article
+ * `articleId`, each an SQL expression (a `?` or a column).
+ */
+export const boughtSql = (buyer: string, articleId: string) => `EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = ${buyer} AND p."articleId" = ${articleId})`;
 
 /**
  * The slugs `buyer` bought, oldest first: what the reader's pages mark as bought. Only for a

@@ -4,6 +4,7 @@ import { queryRows, rowBoolean, rowDate, sqlStatement } from "../db/driver";
 import type { ChannelId } from "../protocol/typedData";
 import { channelKey } from "./channels";
 import type { Receiver } from "./context";
+import { boughtSql } from "./entitlements";
 import { MAX_INT64 } from "./limits";
 
 /** The fields of a channel row that the paid path decides on. */
@@ -21,7 +22,7 @@ export type PaymentChannel = ChannelState & { senderBought: boolean };
 
 const SELECT = `SELECT c.id, c.version, c.sender, c.receiver, c."openBlock", c.delegate, c.deposit, c.balance,
   c."balanceSignature", c.status, c.confirmed, c."closeIssuedAt",
-  EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = c.sender AND p."articleId" = ?) AS "senderBought"
+  ${boughtSql("c.sender", "?")} AS "senderBought"
 FROM "Channel" c
 WHERE c."chainId" = ? AND c.contract = ? AND c.sender = ? AND c.receiver = ? AND c."openBlock" = ?`;
 
