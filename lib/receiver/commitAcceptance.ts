@@ -26,10 +26,10 @@ const queues = new WeakMap<Db, Queue>();
 
 /**
  * Stores an accepted proof and its purchase, durably, and resolves whether this write won its
- * channel's version guard (false: another request on the channel committed first, nothing was
- * written). Group commit: the acceptances that arrive while a commit is under way wait for it and
- * then share the next one, one transaction and one durable COMMIT (one fsync on SQLite) for all of
- * them; each promise settles only after the COMMIT that holds its write.
+ * guard (false: another request on the channel committed first, or the buyer owns the article
+ * by now; nothing was written). Group commit: the acceptances that arrive while a commit is under
+ * way wait for it and then share the next one, one transaction and one durable COMMIT (one fsync
+ * on SQLite) for all of them; each promise settles only after the COMMIT that holds its write.
  *
  * Each group starts one turn of the event loop after its first write arrived (setImmediate: not a
  * timer, it runs as soon as the loop has polled for I/O), so that the requests whose bytes came in
@@ -39,11 +39,13 @@ const queues = new WeakMap<Db, Queue>();
  * paid load, about 15 with the turn; docs/benchmarks.md).
  *
  * A group is all or nothing, so when its transaction fails (a constraint, a deadlock, the
- * database, or Purchase's (buyer, article) key when a sender buys one article on two channels at
- * once), each of its writes is tried again alone, and only the failing one fails, with its error.
+ * database), each of its writes is tried again alone, and only the failing one fails, with its
+ * error. What a reader can cause (a stale proof, an article bought twice) loses its guard
+ * instead of failing: it cannot make the others commit one by one.
  *
- * The statements go straight to the driver (lib/db/driver.ts): through Prisma, a group's two
- * statements per write cost more CPU than the rest of the acceptance (docs/benchmarks.md).
+ * The statements go straight to the driver (lib/db/driver.ts), and a group is two statements on
+ * SQLite and one on PostgreSQL whatever its size: through Prisma, a group's two statements per
+ * write cost more CPU than the rest of the acceptance (docs/benchmarks.md).
  */
 export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<boolean> {
   let queue = queues.get(db);
@@ -60,20 +62,23 @@ async function drain(db: Db, queue: Queue): Promise<void> {
   try {
     while (queue.waiting.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
-      // In channel order (a channel's own writes keep their arrival order: the sort is stable),
-      // so that a group's statements lock rows in id order on SQLite; PostgreSQL's statement
-      // locks them in that order itself (writePostgres).
-      const group = queue.waiting.splice(0, MAX_GROUP).sort((a, b) => a.write.channelId - b.write.channelId);
+      const group = queue.waiting.splice(0, MAX_GROUP);
       try {
         const won = await writeGroup(db, group);
-        group.forEach((pending, i) => pending.resolve(won[i]));
+        const later: Pending[] = [];
+        for (const pending of group) {
+          const result = won.get(pending);
+          if (result === undefined) later.push(pending);
+          else pending.resolve(result);
+        }
+        queue.waiting.unshift(...later);
       } catch (error) {
         if (group.length === 1) {
           group[0].reject(error);
           continue;
         }
         for (const pending of group) {
-          await writeGroup(db, [pending]).then(([won]) => pending.resolve(won), pending.reject);
+          await writeGroup(db, [pending]).then((won) => pending.resolve(won.get(pending)!), pending.reject);
         }
       }
     }
@@ -83,39 +88,70 @@ async function drain(db: Db, queue: Queue): Promise<void> {
 }
 
 /**
- * Writes a group in one transaction and says which writes won their version guard. Of two writes
- * in a group for one channel at one version, only the first can win (the second's guard would
- * see the first's new version), so the others lose here without a statement.
+ * Writes a group in one transaction and says which writes won their guard. Of two writes in a
+ * group for one channel at one version, only the first can win (the second's guard would see the
+ * first's new version), so the others lose here without a statement. Of two for one buyer and
+ * article (a sender buying it on two channels at once), only the first is written: the other waits
+ * for the next group, where it loses to the purchase (a unique-key error here would fail the whole
+ * group).
  */
-async function writeGroup(db: Db, group: Pending[]): Promise<boolean[]> {
-  const writes = new Map<string, AcceptanceWrite>();
-  for (const { write } of group) if (!writes.has(guardKey(write))) writes.set(guardKey(write), write);
-  const first = [...writes.values()];
-  const won = new Set(db.provider === "postgres" ? await writePostgres(db, first) : await writeSqlite(db, first));
-  return group.map(({ write }) => writes.get(guardKey(write)) === write && won.has(guardKey(write)));
+async function writeGroup(db: Db, group: Pending[]): Promise<Map<Pending, boolean>> {
+  const byGuard = new Map<string, Pending>();
+  const byPurchase = new Map<string, Pending>();
+  const won = new Map<Pending, boolean>();
+  for (const pending of group) {
+    const { write } = pending;
+    if (byGuard.has(guardKey(write))) won.set(pending, false);
+    else if (!byPurchase.has(purchaseKey(write))) byGuard.set(guardKey(write), pending), byPurchase.set(purchaseKey(write), pending);
+  }
+  const writes = [...byGuard.values()].map(({ write }) => write);
+  const winners = new Set(db.provider === "postgres" ? await writePostgres(db, writes) : await writeSqlite(db, writes));
+  for (const [key, pending] of byGuard) won.set(pending, winners.has(key));
+  return won;
 }
 
 /** A write's version guard: the channel and the version its proof was checked at. */
 const guardKey = (write: Pick<AcceptanceWrite, "channelId" | "version">) => `${write.channelId}:${write.version}`;
+/** The purchase a write makes: Purchase's (buyer, article) key. */
+const purchaseKey = (write: AcceptanceWrite) => `${write.buyer}:${write.articleId}`;
 
-// The watcher writes status without touching version: the guard checks both, so a close it
-// records between the proof's check and this write wins.
-const UPDATE_CHANNEL = `UPDATE "Channel" SET balance = ?, "balanceSignature" = ?, "lastPaidAt" = ?, "updatedAt" = ?, version = version + 1
-WHERE id = ? AND version = ? AND status = 'open' AND "closeIssuedAt" IS NULL`;
-const INSERT_PURCHASE = `INSERT INTO "Purchase" (buyer, "channelId", "articleId", amount, balance, signature, "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)`;
+/**
+ * The guard of every balance update: the version the proof was checked at (every writer of a
+ * channel row moves it), the channel still open and not closing, and the buyer not owning the
+ * article yet (bought since, on another channel or path: the write loses, the caller serves the
+ * article as bought). So a purchase is inserted exactly for the updates that happened.
+ */
+const GUARD = `c.version = i.version AND c.status = 'open' AND c."closeIssuedAt" IS NULL
+  AND NOT EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = i.buyer AND p."articleId" = i.article)`;
 
-/** SQLite: the statements run in the process, so one pair per write costs little; the COMMIT (its fsync) is the group's. */
+/** The group's writes as one JSON array, for SQLite's json_each: one statement text whatever the group's size. */
+const INPUT_SQLITE = `(SELECT value ->> '$.channel' AS channel, value ->> '$.version' AS version, value ->> '$.buyer' AS buyer,
+  value ->> '$.balance' AS balance, value ->> '$.signature' AS signature, value ->> '$.article' AS article, value ->> '$.amount' AS amount
+  FROM json_each(?))`;
+
+const UPDATE_CHANNELS_SQLITE = `UPDATE "Channel" AS c SET balance = i.balance, "balanceSignature" = i.signature, "lastPaidAt" = ?, "updatedAt" = ?, version = c.version + 1
+FROM ${INPUT_SQLITE} AS i
+WHERE c.id = i.channel AND ${GUARD}
+RETURNING id, version - 1 AS version`;
+
+const INSERT_PURCHASES_SQLITE = `INSERT INTO "Purchase" (buyer, "channelId", "articleId", amount, balance, signature, "createdAt")
+SELECT i.buyer, i.channel, i.article, i.amount, i.balance, i.signature, ? FROM ${INPUT_SQLITE} AS i`;
+
+/**
+ * SQLite: two statements for the whole group, the guarded updates and the purchases of those
+ * that happened, in one transaction whose COMMIT (its fsync) is the group's. Within the
+ * transaction nothing else writes, so the updates' guards still hold for the insert.
+ */
 async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]> {
   const now = new Date();
+  const json = (rows: AcceptanceWrite[]) =>
+    JSON.stringify(rows.map((w) => ({ channel: w.channelId, version: w.version, buyer: w.buyer, balance: w.balance, signature: w.signature, article: w.articleId, amount: w.amount })));
   return inDriverTransaction(await db.driver(), async (tx) => {
-    const won: string[] = [];
-    for (const w of writes) {
-      const updated = await tx.executeRaw(sqlStatement("sqlite", UPDATE_CHANNEL, [w.balance, w.signature, now, now, w.channelId, w.version]));
-      if (updated !== 1) continue;
-      await tx.executeRaw(sqlStatement("sqlite", INSERT_PURCHASE, [w.buyer, w.channelId, w.articleId, w.amount, w.balance, w.signature, now]));
-      won.push(guardKey(w));
-    }
-    return won;
+    const updated = await queryRows(tx, sqlStatement("sqlite", UPDATE_CHANNELS_SQLITE, [now, now, json(writes)]));
+    const won = new Set(updated.map((row) => guardKey({ channelId: Number(row.id), version: Number(row.version) })));
+    const winners = writes.filter((w) => won.has(guardKey(w)));
+    if (winners.length > 0) await tx.executeRaw(sqlStatement("sqlite", INSERT_PURCHASES_SQLITE, [now, json(winners)]));
+    return [...won];
   });
 }
 
@@ -125,17 +161,18 @@ async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]>
  * instances' groups take their common rows in one order and never deadlock; the update's own
  * plan would lock them in whatever order it scans), the guarded updates, a purchase for each
  * update that happened (a data-modifying WITH runs to completion whether or not the query reads
- * it), and the guards that won.
+ * it), and the guards that won. A purchase another instance commits meanwhile is not in the
+ * statement's snapshot: its insert then fails on the buyer's key, and so the statement.
  */
-const WRITE_GROUP_POSTGRES = `WITH input AS (
+const WRITE_GROUP_POSTGRES = `WITH i AS (
   SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
     AS i(channel, version, buyer, balance, signature, article, amount)
 ), locked AS MATERIALIZED (
-  SELECT id FROM "Channel" WHERE id IN (SELECT channel FROM input) ORDER BY id FOR UPDATE
+  SELECT id FROM "Channel" WHERE id IN (SELECT channel FROM i) ORDER BY id FOR UPDATE
 ), updated AS (
   UPDATE "Channel" c SET balance = i.balance, "balanceSignature" = i.signature, "lastPaidAt" = ?, "updatedAt" = ?, version = c.version + 1
-  FROM input i JOIN locked l ON l.id = i.channel
-  WHERE c.id = l.id AND c.version = i.version AND c.status = 'open' AND c."closeIssuedAt" IS NULL
+  FROM i JOIN locked l ON l.id = i.channel
+  WHERE c.id = l.id AND ${GUARD}
   RETURNING c.id, i.version, i.buyer, i.article, i.amount, i.balance, i.signature
 ), purchases AS (
   INSERT INTO "Purchase" (buyer, "channelId", "articleId", amount, balance, signature, "createdAt")
