@@ -105,6 +105,16 @@ async function signedByChannel(
   recover: RecoverAddress | undefined,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
   const signer = await recoverSigner(typedData, recover);
-  const valid = signer !== undefined && (isAddressEqual(signer, channel.sender) || (!!delegate && isAddressEqual(signer, delegate)));
-  return { valid, signer };
+  return { valid: signer !== undefined && isChannelSigner(channel, delegate, signer), signer };
+}
+
+/**
+ * Whether `signer` may sign for the channel: its sender, or the delegate (a session key) fixed
+ * when it was opened.
+ *
+ * @example
+ * if (!isChannelSigner(channel, delegate, await recoverSigner(proof))) throw …
+ */
+export function isChannelSigner(channel: Pick<ChannelId, "sender">, delegate: Address | null | undefined, signer: Address): boolean {
+  return isAddressEqual(signer, channel.sender) || (!!delegate && isAddressEqual(signer, delegate));
 }

@@ -22,7 +22,9 @@ import { hasBought, isAlreadyBought } from "./entitlements";
 import { findPaymentChannel, type ChannelState } from "./paymentChannel";
 import { recoverAddressFast } from "./recoverAddressFast";
 import { assertWatcherCurrent } from "./watcher/watcherLag";
-import { verifyBalanceProof } from "../protocol/verifyBalanceProof";
+import { isChannelSigner, recoverSigner } from "../protocol/verifyBalanceProof";
+import { balanceProofTypedData, type ChannelId } from "../protocol/typedData";
+import { forgetChannel, knownChannel, rememberChannel } from "./knownChannels";
 
 /**
  * What the gate may serve after a proof was accepted: the purchase is durably stored first.
@@ -54,8 +56,13 @@ const stored = (row: ChannelState): StoredProof => ({
  * Of two concurrent proofs on one channel, one wins; the other gets a
  * {@link StaleBalanceProofError} carrying the stored balance and its proof, so the client can
  * check it and re-sign. Of two concurrent purchases of one article by one sender on two
- * channels, one is charged; the other's balance update rolls back (Purchase's unique key) and it
- * is answered as the buyer it proved to be.
+ * channels, one is charged; the other's write loses to the purchase (nothing of it is stored)
+ * and it is answered as the buyer it proved to be.
+ *
+ * A reader's next proof on a channel this process paid through last is checked against the
+ * state it remembers (lib/receiver/knownChannels.ts) rather than a fresh read: the write holds
+ * only while the row still has what the proof was checked against, and anything but a charge is
+ * decided on the row.
  */
 export async function acceptPayment(
   receiver: Receiver,
@@ -64,25 +71,41 @@ export async function acceptPayment(
   { mayCharge = true, provenBuyer }: { mayCharge?: boolean; provenBuyer?: Address | undefined } = {},
 ): Promise<Acceptance> {
   const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
-  const channel = await loadChannel(receiver, id, (r, channelId) => findPaymentChannel(r, channelId, article.id));
-  const storedProof = isStoredProof(channel, payment);
-  if (!storedProof) {
-    const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
-    const proof = await verifyBalanceProof(domain, id, payment.balance, payment.balanceSignature, channelDelegate(channel), recoverAddressFast);
-    // No stored proof in this refusal: whoever sent a signature that is not the sender's has
-    // shown nothing that entitles it to the channel's state (DESIGN.md: history is private).
-    if (!proof.valid) throw new InvalidBalanceProofError({ channel: id, signer: proof.signer });
+  const price = fromDbAmount(article.price);
+  const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
+  let recovered: Promise<Address | undefined> | undefined;
+  // One recovery per request at most, whichever path needs it first.
+  const signer = () => (recovered ??= recoverSigner({ ...balanceProofTypedData(domain, id, payment.balance), signature: payment.balanceSignature }, recoverAddressFast));
+
+  // The common case, a reader's next proof on a channel this process saw last, checked against
+  // what it saw: no read. Whatever else (a refusal, an article bought, a state that moved) is
+  // decided below on a fresh read.
+  const known = mayCharge ? knownChannel(receiver, id) : undefined;
+  if (known && paysNext(known, payment.balance, price)) {
+    const by = await signer();
+    if (by && isChannelSigner(id, channelDelegate(known), by)) {
+      await assertWatcherCurrent(receiver);
+      if (await commit(receiver, known, article, payment, by)) return charged(id, payment, price);
+    }
+    forgetChannel(receiver, id);
   }
+
+  const channel = await loadChannel(receiver, id, (r, channelId) => findPaymentChannel(r, channelId, article.id));
+  rememberChannel(receiver, channel);
+  const storedProof = isStoredProof(channel, payment);
+  const by = storedProof ? undefined : await signer();
+  // No stored proof in this refusal: whoever sent a signature that is not the sender's has
+  // shown nothing that entitles it to the channel's state (DESIGN.md: history is private).
+  if (!storedProof && !(by && isChannelSigner(id, channelDelegate(channel), by))) throw new InvalidBalanceProofError({ channel: id, signer: by });
   const balance = fromDbAmount(channel.balance);
   const sender = channelId(channel).sender;
   const proven = (!storedProof && payment.balance > balance) || (provenBuyer !== undefined && isAddressEqual(provenBuyer, sender));
 
   if (proven && channel.senderBought) return free(channel);
-  if (!mayCharge) throw new PaymentRequiredError({ price: fromDbAmount(article.price) });
+  if (!mayCharge) throw new PaymentRequiredError({ price });
   assertPayable(channel);
   await assertWatcherCurrent(receiver);
 
-  const price = fromDbAmount(article.price);
   if (payment.balance <= balance) {
     throw new StaleBalanceProofError({ channel: id, stored: stored(channel), price, offered: payment.balance });
   }
@@ -95,36 +118,66 @@ export async function acceptPayment(
     throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
   }
 
-  let won: boolean;
-  try {
-    // Stored durably (its commit done) before the article is served; concurrent acceptances share a commit.
-    won = await commitAcceptance(receiver.db, {
-      channelId: channel.id,
-      version: channel.version,
-      buyer: toDbAddress(sender),
-      balance: toDbAmount(payment.balance),
-      signature: toDbSignature(payment.balanceSignature),
-      articleId: article.id,
-      amount: article.price,
-    });
-  } catch (error) {
-    // Purchase's (buyer, article) key: another channel of this sender bought the article first,
-    // and this write's balance update was rolled back with it.
-    if (!isAlreadyBought(error)) throw error;
-    // The proof raised the stored balance, so it is the sender's: answer it as the buyer.
-    return free((await findChannel(receiver, id))!);
-  }
-  if (won) {
-    return { charged: true, buyer: sender, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
-  }
+  if (await commit(receiver, channel, article, payment, by!)) return charged(id, payment, price);
 
-  // Another request on this channel committed first. If it bought this article for the sender (a
-  // retry racing its original, or a second tab), the article is paid: this fresh proof proves
-  // the sender, so serve it. Otherwise the client must re-sign on top of the balance that won.
+  // Another request on this channel committed first, or the sender bought the article on another
+  // of its channels or paths meanwhile. If it bought this article (a retry racing its original, a
+  // second tab), the article is paid: this fresh proof proves the sender, so serve it. Otherwise
+  // the client must re-sign on top of the balance that won.
+  forgetChannel(receiver, id);
   const now = (await findChannel(receiver, id))!;
   if (await hasBought(receiver.db, sender, article.id)) return free(now);
   assertPayable(now);
   throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
+}
+
+/**
+ * Whether `balance` is the next proof on `channel` as it stands: on top of the stored balance by
+ * exactly the price, within the confirmed deposit, on a confirmed channel that is open and not
+ * closing. The checks below, all at once, for the path that charges.
+ */
+function paysNext(channel: ChannelState, balance: bigint, price: bigint): boolean {
+  return (
+    channel.confirmed &&
+    channel.status === "open" &&
+    !channel.closeIssuedAt &&
+    balance === fromDbAmount(channel.balance) + price &&
+    balance <= fromDbAmount(channel.deposit)
+  );
+}
+
+/**
+ * Stores the accepted proof on `channel` (as read or remembered) and its purchase, durably (its
+ * commit done) before the article is served; concurrent acceptances share a commit. True when it
+ * won its guard (lib/receiver/commitAcceptance.ts): then the channel is remembered as written.
+ */
+async function commit(receiver: Receiver, channel: ChannelState, article: Article, payment: Payment, signer: Address): Promise<boolean> {
+  const balance = toDbAmount(payment.balance);
+  const signature = toDbSignature(payment.balanceSignature);
+  let won: boolean;
+  try {
+    won = await commitAcceptance(receiver.db, {
+      channelId: channel.id,
+      version: channel.version,
+      buyer: channel.sender,
+      signer: toDbAddress(signer),
+      balance,
+      signature,
+      articleId: article.id,
+      amount: article.price,
+    });
+  } catch (error) {
+    // Purchase's (buyer, article) key: another instance stored the sender's purchase of the
+    // article while this write was under way; the write was rolled back with it.
+    if (!isAlreadyBought(error)) throw error;
+    won = false;
+  }
+  if (won) rememberChannel(receiver, { ...channel, balance, balanceSignature: signature, version: channel.version + 1 });
+  return won;
+}
+
+function charged(id: ChannelId, payment: Payment, price: bigint): Acceptance {
+  return { charged: true, buyer: id.sender, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
 }
 
 /** The free answer for an article the (proven) sender already bought; the stored balance stays. */

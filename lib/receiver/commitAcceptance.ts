@@ -9,6 +9,8 @@ export type AcceptanceWrite = {
   version: number;
   /** The channel's sender, in its database form: the purchase is the buyer's (lib/receiver/entitlements.ts). */
   buyer: string;
+  /** Who signed the proof (the sender or its delegate), in its database form. */
+  signer: string;
   /** The new balance and its proof's signature, in their database forms. */
   balance: string;
   signature: string;
@@ -102,7 +104,10 @@ async function writeGroup(db: Db, group: Pending[]): Promise<Map<Pending, boolea
   for (const pending of group) {
     const { write } = pending;
     if (byGuard.has(guardKey(write))) won.set(pending, false);
-    else if (!byPurchase.has(purchaseKey(write))) byGuard.set(guardKey(write), pending), byPurchase.set(purchaseKey(write), pending);
+    else if (!byPurchase.has(purchaseKey(write))) {
+      byGuard.set(guardKey(write), pending);
+      byPurchase.set(purchaseKey(write), pending);
+    }
   }
   const writes = [...byGuard.values()].map(({ write }) => write);
   const winners = new Set(db.provider === "postgres" ? await writePostgres(db, writes) : await writeSqlite(db, writes));
@@ -116,17 +121,23 @@ const guardKey = (write: Pick<AcceptanceWrite, "channelId" | "version">) => `${w
 const purchaseKey = (write: AcceptanceWrite) => `${write.buyer}:${write.articleId}`;
 
 /**
- * The guard of every balance update: the version the proof was checked at (every writer of a
- * channel row moves it), the channel still open and not closing, and the buyer not owning the
- * article yet (bought since, on another channel or path: the write loses, the caller serves the
- * article as bought). So a purchase is inserted exactly for the updates that happened.
+ * The guard of every balance update: every fact the proof was checked against, still true of the
+ * row. The version it was checked at (an acceptance or a closing signature moves it), the channel
+ * open, not closing and confirmed, its confirmed deposit covering the new balance, the signer its
+ * sender or delegate (the watcher rewrites these from the chain, a reorg included, without moving
+ * the version), and the buyer not owning the article yet (bought since, on another channel or
+ * path: the write loses, the caller serves the article as bought). So a proof checked against a
+ * remembered state (lib/receiver/knownChannels.ts) is as safe as one checked against a fresh
+ * read, and a purchase is inserted exactly for the updates that happened. Amounts are fixed-width
+ * text, whose order is their numeric order (lib/db/amount.ts).
  */
-const GUARD = `c.version = i.version AND c.status = 'open' AND c."closeIssuedAt" IS NULL
+const GUARD = `c.version = i.version AND c.status = 'open' AND c."closeIssuedAt" IS NULL AND c.confirmed
+  AND c.deposit >= i.balance AND (c.sender = i.signer OR c.delegate = i.signer)
   AND NOT EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = i.buyer AND p."articleId" = i.article)`;
 
 /** The group's writes as one JSON array, for SQLite's json_each: one statement text whatever the group's size. */
 const INPUT_SQLITE = `(SELECT value ->> '$.channel' AS channel, value ->> '$.version' AS version, value ->> '$.buyer' AS buyer,
-  value ->> '$.balance' AS balance, value ->> '$.signature' AS signature, value ->> '$.article' AS article, value ->> '$.amount' AS amount
+  value ->> '$.signer' AS signer, value ->> '$.balance' AS balance, value ->> '$.signature' AS signature, value ->> '$.article' AS article, value ->> '$.amount' AS amount
   FROM json_each(?))`;
 
 const UPDATE_CHANNELS_SQLITE = `UPDATE "Channel" AS c SET balance = i.balance, "balanceSignature" = i.signature, "lastPaidAt" = ?, "updatedAt" = ?, version = c.version + 1
@@ -145,7 +156,7 @@ SELECT i.buyer, i.channel, i.article, i.amount, i.balance, i.signature, ? FROM $
 async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]> {
   const now = new Date();
   const json = (rows: AcceptanceWrite[]) =>
-    JSON.stringify(rows.map((w) => ({ channel: w.channelId, version: w.version, buyer: w.buyer, balance: w.balance, signature: w.signature, article: w.articleId, amount: w.amount })));
+    JSON.stringify(rows.map((w) => ({ channel: w.channelId, version: w.version, buyer: w.buyer, signer: w.signer, balance: w.balance, signature: w.signature, article: w.articleId, amount: w.amount })));
   return inDriverTransaction(await db.driver(), async (tx) => {
     const updated = await queryRows(tx, sqlStatement("sqlite", UPDATE_CHANNELS_SQLITE, [now, now, json(writes)]));
     const won = new Set(updated.map((row) => guardKey({ channelId: Number(row.id), version: Number(row.version) })));
@@ -165,8 +176,8 @@ async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]>
  * statement's snapshot: its insert then fails on the buyer's key, and so the statement.
  */
 const WRITE_GROUP_POSTGRES = `WITH i AS (
-  SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
-    AS i(channel, version, buyer, balance, signature, article, amount)
+  SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
+    AS i(channel, version, buyer, signer, balance, signature, article, amount)
 ), locked AS MATERIALIZED (
   SELECT id FROM "Channel" WHERE id IN (SELECT channel FROM i) ORDER BY id FOR UPDATE
 ), updated AS (
@@ -189,6 +200,7 @@ async function writePostgres(db: Db, writes: AcceptanceWrite[]): Promise<string[
       column("channelId"),
       column("version"),
       column("buyer"),
+      column("signer"),
       column("balance"),
       column("signature"),
       column("articleId"),

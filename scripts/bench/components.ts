@@ -139,6 +139,7 @@ for (const { mode, wal } of variants) {
       channelId: writing.id,
       version,
       buyer: writing.sender,
+      signer: writing.sender,
       balance: toDbAmount(BigInt(i + 1) * PRICE),
       signature: proofs[i].balanceSignature.toLowerCase(),
       articleId: articles[total + i].id,

@@ -26,6 +26,7 @@ describeEachDatabase("group commit of acceptances", (database) => {
     channelId: channel.id,
     version: channel.version,
     buyer: channel.sender,
+    signer: channel.sender,
     balance: toDbAmount(balance),
     signature: signature(n),
     articleId,
@@ -152,6 +153,35 @@ describeEachDatabase("group commit of acceptances", (database) => {
     await db.channel.update({ where: { id: channels[0].id }, data: { closeIssuedAt: new Date() } });
     assert.equal(await commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 14)), false);
     assert.equal(await db.purchase.count({ where: { channelId: channels[0].id } }), 0);
+  });
+
+  it("refuses a write whose proof was checked against facts the row no longer has, the version unmoved (a reorg the watcher folded)", async () => {
+    const { db, channels, articles } = await fixture([18, 19, 20, 21], 1);
+    const [lowered, redelegated, unconfirmed, fine] = channels;
+    await db.channel.update({ where: { id: lowered.id }, data: { deposit: toDbAmount(PRICE - 1n) } });
+    // Signed by a delegate the row no longer names.
+    const delegate = "0x00000000000000000000000000000000000000de";
+    await db.channel.update({ where: { id: redelegated.id }, data: { delegate: "0x00000000000000000000000000000000000000ef" } });
+    await db.channel.update({ where: { id: unconfirmed.id }, data: { confirmed: false } });
+    await db.channel.update({ where: { id: fine.id }, data: { delegate } });
+    const results = await Promise.all([
+      commitAcceptance(db, write(lowered, articles[0].id, PRICE, 20)),
+      commitAcceptance(db, { ...write(redelegated, articles[0].id, PRICE, 21), signer: delegate }),
+      commitAcceptance(db, write(unconfirmed, articles[0].id, PRICE, 22)),
+      commitAcceptance(db, { ...write(fine, articles[0].id, PRICE, 23), signer: delegate }),
+    ]);
+    assert.deepEqual(results, [false, false, false, true], "only the delegate's proof on the row that names it wins");
+    assert.equal(await db.purchase.count({ where: { articleId: articles[0].id } }), 1);
+  });
+
+  it("takes a deposit of exactly the new balance, and compares amounts as numbers", async () => {
+    const { db, channels, articles } = await fixture([22], 2);
+    // 10 × PRICE against a deposit of 9.99… × PRICE: a longer number, a smaller text were it not fixed-width.
+    await db.channel.update({ where: { id: channels[0].id }, data: { deposit: toDbAmount(PRICE), balance: toDbAmount(0n) } });
+    assert.equal(await commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 24)), true);
+    const big = await seedChannel(db, 23, 3000n);
+    await db.channel.update({ where: { id: big.id }, data: { deposit: toDbAmount(10n * PRICE - 1n) } });
+    assert.equal(await commitAcceptance(db, write(big, articles[1].id, 10n * PRICE, 25)), false);
   });
 
   it("refuses a write on a channel that closed since its proof was checked", async () => {
