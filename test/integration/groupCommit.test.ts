@@ -11,7 +11,7 @@ import { describeEachDatabase } from "../db/databases";
 const PRICE = 10n ** 15n;
 const signature = (n: number) => `0x${n.toString(16).padStart(130, "0")}`;
 
-describeEachDatabase("group commit of acceptances", (database) => {
+describeEachDatabase("group commit of acceptances", (database, provider) => {
   async function fixture(senders: number[], articles: number) {
     const { db } = database();
     const channels = [];
@@ -182,6 +182,29 @@ describeEachDatabase("group commit of acceptances", (database) => {
     const big = await seedChannel(db, 23, 3000n);
     await db.channel.update({ where: { id: big.id }, data: { deposit: toDbAmount(10n * PRICE - 1n) } });
     assert.equal(await commitAcceptance(db, write(big, articles[1].id, 10n * PRICE, 25)), false);
+  });
+
+  it("looks each of the group's channels up by its id, however many channels are open", { skip: provider === "postgres" && "PostgreSQL plans from statistics" }, async () => {
+    const { db, channels, articles } = await fixture([24], 1);
+    const driver = await db.driver();
+    const statements: { sql: string; args: unknown[] }[] = [];
+    const startTransaction = driver.startTransaction;
+    driver.startTransaction = async function (...args) {
+      const tx = await startTransaction.apply(driver, args);
+      const queryRaw = tx.queryRaw.bind(tx);
+      tx.queryRaw = (query) => (statements.push(query), queryRaw(query));
+      return tx;
+    };
+    try {
+      assert.equal(await commitAcceptance(db, write(channels[0], articles[0].id, PRICE, 26)), true);
+    } finally {
+      delete (driver as unknown as Record<string, unknown>).startTransaction;
+    }
+    const update = statements.find(({ sql }) => sql.startsWith("UPDATE"))!;
+    const plan = await driver.queryRaw({ ...update, sql: `EXPLAIN QUERY PLAN ${update.sql}` } as Parameters<typeof driver.queryRaw>[0]);
+    const steps = plan.rows.map((row) => String(row[3]));
+    assert.ok(steps.includes("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"), steps.join("\n"));
+    assert.ok(!steps.some((step) => /^(SCAN|SEARCH) c\b(?! USING INTEGER PRIMARY KEY)/.test(step)), steps.join("\n"));
   });
 
   it("refuses a write on a channel that closed since its proof was checked", async () => {
