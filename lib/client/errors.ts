@@ -196,6 +196,8 @@ export class SiteRequestError extends TollgateClientError {
   readonly url: string;
   /** The server's HTTP status, or undefined when no response arrived. */
   readonly serverStatus: number | undefined;
+  /** What the server's problem said (its detail, else its title), when it sent one. */
+  readonly serverDetail: string | undefined;
 
   constructor(args: { url: string; status?: number | undefined; detail?: string | undefined; reason?: string | undefined; cause?: unknown }) {
     const what = args.status === undefined ? "could not be reached" : `answered HTTP ${args.status}`;
@@ -204,6 +206,7 @@ export class SiteRequestError extends TollgateClientError {
     super(`${args.url} ${what}${because}.${detail}`, { slug: "site-request-failed", cause: args.cause });
     this.url = args.url;
     this.serverStatus = args.status;
+    this.serverDetail = args.detail;
   }
 
   override get extensions(): Record<string, JsonValue> {

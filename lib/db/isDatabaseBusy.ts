@@ -16,8 +16,16 @@ const BUSY_KINDS = new Set(['SocketTimeout', 'TransactionWriteConflict', 'TooMan
 const LOCK_NOT_AVAILABLE = '55P03'
 
 /**
+ * Prisma's transaction API error: an interactive transaction could not start within its
+ * `maxWait` (every pooled connection taken; on SQLite, the adapter's one connection held by
+ * another transaction) or outlived its `timeout` under load.
+ */
+const TRANSACTION_API_ERROR = 'P2028'
+
+/**
  * True when `error` is the database refusing work for now, because it is busy: another
- * connection holds the lock the query needs, transactions conflicted, or no connection is left.
+ * connection holds the lock the query needs, transactions conflicted, no connection is left, or
+ * a transaction could not start in time.
  * The same request can succeed when sent again. Read from the adapter's structured cause, never
  * from a message: as Prisma passes it on for a query through the client, or the adapter's own
  * error for a statement sent to the adapter directly (recognised by its name, as
@@ -27,6 +35,7 @@ const LOCK_NOT_AVAILABLE = '55P03'
  * try { await issueSignInNonce(db) } catch (error) { if (isDatabaseBusy(error)) return retryLater() }
  */
 export function isDatabaseBusy(error: unknown): boolean {
+  if (error instanceof PrismaClientKnownRequestError && error.code === TRANSACTION_API_ERROR) return true
   const cause = adapterCause(error)
   if (!cause?.kind) return false
   return BUSY_KINDS.has(cause.kind) || (cause.kind === 'postgres' && cause.code === LOCK_NOT_AVAILABLE)

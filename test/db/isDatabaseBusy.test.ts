@@ -49,6 +49,32 @@ describeEachDatabase('telling a busy database from a failed query', (database, p
     await db.signInNonce.create(nonce('held'))
   })
 
+  it('a transaction that cannot start in time (every connection, or the one SQLite connection, taken) is busy', async () => {
+    const { db } = database()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let started!: () => void
+    const holding = new Promise<void>((resolve) => (started = resolve))
+    // Holds the one SQLite connection (the adapter runs one transaction at a time) or, on
+    // PostgreSQL, one pooled connection per transaction: enough of them to exhaust the pool.
+    const holders = Array.from({ length: provider === 'sqlite' ? 1 : 40 }, () =>
+      db.$transaction(async (tx) => {
+        await tx.signInNonce.count()
+        started()
+        await held
+      }, { maxWait: 10_000, timeout: 20_000 }),
+    )
+    await holding
+    // Prisma's maxWait timer does not hold the event loop open, as a server's sockets do.
+    const server = setInterval(() => {}, 1000)
+    const refused = await db.$transaction((tx) => tx.signInNonce.count(), { maxWait: 50 }).catch((error: unknown) => error)
+    clearInterval(server)
+    release()
+    await Promise.allSettled(holders)
+    if (!(refused instanceof Error)) return assert.ok(provider === 'postgres', 'SQLite ran a second transaction beside the first')
+    assert.ok(isDatabaseBusy(refused), String(refused))
+  })
+
   it('a write waits no longer than DATABASE_LOCK_TIMEOUT_MS for a row another connection holds, through Prisma or the driver', { skip: provider === 'sqlite' && 'the site suite test/integration/busyDatabase.test.ts holds SQLite to it', timeout: 20_000 }, async () => {
     const { url } = database()
     const before = process.env.DATABASE_LOCK_TIMEOUT_MS

@@ -8,7 +8,7 @@ import { parseEther } from "viem";
 import { RdnCookie } from "../../lib/protocol/headers";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles, secretOf, teaserOf } from "../helpers/articles";
-import { assertProblem, send } from "../helpers/http";
+import { assertProblem, jsonOf, send } from "../helpers/http";
 import { freePort, startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
 import { openChannel, paymentCookieHeader, programHeaders } from "../helpers/reader";
 
@@ -77,5 +77,12 @@ describeEachDatabase("an unreachable chain", (database) => {
     assert.ok(Number(answer.headers.get("retry-after")) > 0);
     assert.equal(await database().db.purchase.count(), 0);
     assert.equal(await database().db.channel.count(), 0);
+  });
+
+  it("reports itself unhealthy (503 with Retry-After) to a load balancer", async () => {
+    const answer = await send(site, "/api/health");
+    assert.equal(answer.status, 503, answer.text);
+    assert.equal(jsonOf<{ watcher: { current: boolean } }>(answer).watcher.current, false);
+    assert.ok(Number(answer.headers.get("retry-after")) > 0);
   });
 });

@@ -6,7 +6,7 @@ export type ErrorAction = "retry" | "switch-network" | "faucet" | "connect";
 /** An error in the reader's words: never a stack trace, always something to do next. */
 export type ReaderError = { title: string; detail: string; actions: ErrorAction[] };
 
-type Causal = { name?: string; code?: unknown; message?: string; shortMessage?: string; cause?: unknown; serverStatus?: number; errorName?: string };
+type Causal = { name?: string; code?: unknown; message?: string; shortMessage?: string; cause?: unknown; serverStatus?: number; serverDetail?: string; dependency?: string; errorName?: string };
 
 /** The error and its causes, outermost first (viem and the SDK wrap what the wallet threw). */
 function chain(error: unknown): Causal[] {
@@ -50,9 +50,8 @@ export function describeError(error: unknown, { isLocalChain = false }: { isLoca
         if (own.serverStatus === undefined) {
           return { title: "The site cannot be reached", detail: "Check your connection and try again.", actions: ["retry"] };
         }
-        if (own.serverStatus === 503) {
-          return { title: "The site cannot reach the chain right now", detail: "Try again in a few seconds.", actions: ["retry"] };
-        }
+        // The gate's 503 says which dependency is down (the chain's node, a busy database) and when to retry.
+        if (own.serverStatus === 503) return { title: "The site is unavailable for a moment", detail: own.serverDetail ?? "Try again in a few seconds.", actions: ["retry"] };
         return { title: "The site answered with an error", detail, actions: ["retry"] };
       case "ChainTransactionError":
         return { title: "The transaction failed", detail, actions: ["retry"] };
@@ -61,7 +60,11 @@ export function describeError(error: unknown, { isLocalChain = false }: { isLoca
       case "MalformedAmountError":
         return { title: "That amount does not work", detail, actions: [] };
       case "ServiceUnavailableError":
-        return { title: "The site cannot reach the chain right now", detail: "Try again in a few seconds.", actions: ["retry"] };
+        return {
+          title: own.dependency === "database" ? "The site is busy right now" : "The site cannot reach the chain right now",
+          detail: "Try again in a few seconds.",
+          actions: ["retry"],
+        };
       default:
         return { title: "Something went wrong", detail, actions: ["retry"] };
     }

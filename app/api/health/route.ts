@@ -9,8 +9,11 @@ export const dynamic = "force-dynamic";
  * never who leads.
  */
 export async function GET() {
+  const receiver = getReceiver();
+  // When to ask again: the watcher's next poll, or a moment for the database.
+  const unavailable = (retryAfterSeconds: number) => ({ "Cache-Control": "no-store", "Retry-After": String(retryAfterSeconds) });
   try {
-    const status = await getWatcherStatus(getReceiver());
+    const status = await getWatcherStatus(receiver);
     const body = {
       ok: status.current,
       watcher: {
@@ -20,9 +23,10 @@ export async function GET() {
         current: status.current,
       },
     };
-    return Response.json(body, { status: status.current ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+    if (status.current) return Response.json(body, { headers: { "Cache-Control": "no-store" } });
+    return Response.json(body, { status: 503, headers: unavailable(Math.ceil(receiver.config.watcher.pollMs / 1000) + 1) });
   } catch (error) {
     console.error("health check failed", error);
-    return Response.json({ ok: false, database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return Response.json({ ok: false, database: "unreachable" }, { status: 503, headers: unavailable(2) });
   }
 }
