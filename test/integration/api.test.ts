@@ -186,6 +186,16 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     assert.deepEqual(fresh.articles, []);
   });
 
+  it("answers a browser asking for an unknown page or article with the site's 404 page and a way home", async () => {
+    for (const path of ["/no-such-page", "/articles/no-such-article"]) {
+      const answer = await send(site, path, { headers: { Accept: "text/html" } });
+      assert.equal(answer.status, 404, path);
+      // In the HTML, or in the RSC payload the page streams (an article's notFound() comes after its lookup).
+      assert.match(answer.text, /Nothing here/, path);
+      assert.match(answer.text, /See all articles/, path);
+    }
+  });
+
   it("GET /api/channels/{sender}/{openBlock}: 404 for an unknown channel, 400 for a malformed open block", async () => {
     const sender = devAccount(5).address;
     await mine(chain, 1);
