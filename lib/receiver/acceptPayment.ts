@@ -5,6 +5,7 @@ import type { Article } from "../db/Db";
 import { toDbAddress, toDbSignature } from "../db/hex";
 import {
   ChannelClosedError,
+  ChannelNotFoundError,
   ChannelStateConflictError,
   InsufficientDepositError,
   InvalidAmountError,
@@ -16,9 +17,9 @@ import type { Payment } from "../protocol/payment";
 import type { Receipt } from "../protocol/receipt";
 import type { StoredProof } from "../protocol/errors";
 import { channelDelegate, channelId, findChannel, loadChannel } from "./channels";
-import { commitAcceptance } from "./commitAcceptance";
+import { commitAcceptance, type WriteOutcome } from "./commitAcceptance";
 import type { Receiver } from "./context";
-import { hasBought, isAlreadyBought } from "./entitlements";
+import { isAlreadyBought } from "./entitlements";
 import { findPaymentChannel, type ChannelState } from "./paymentChannel";
 import { recoverAddressFast } from "./recoverAddressFast";
 import { assertWatcherCurrent } from "./watcher/watcherLag";
@@ -68,7 +69,7 @@ export async function acceptPayment(
   receiver: Receiver,
   article: Article,
   payment: Payment,
-  { mayCharge = true, provenBuyer }: { mayCharge?: boolean; provenBuyer?: Address | undefined } = {},
+  options: { mayCharge?: boolean; provenBuyer?: Address | undefined } = {},
 ): Promise<Acceptance> {
   const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
   const price = fromDbAmount(article.price);
@@ -79,17 +80,31 @@ export async function acceptPayment(
 
   // The common case, a reader's next proof on a channel this process saw last, checked against
   // what it saw: no read. Whatever else (a refusal, an article bought, a state that moved) is
-  // decided below on a fresh read.
-  const known = mayCharge ? knownChannel(receiver, id) : undefined;
+  // decided on a fresh read.
+  const known = options.mayCharge === false ? undefined : knownChannel(receiver, id);
   if (known && paysNext(known, payment.balance, price)) {
     const by = await signer();
     if (by && isChannelSigner(id, channelDelegate(known), by)) {
       await assertWatcherCurrent(receiver);
-      if (await commit(receiver, known, article, payment, by)) return charged(id, payment, price);
+      const outcome = await commit(receiver, known, article, payment, by);
+      if (outcome !== "lost") return settled(outcome, id, payment, price);
     }
     forgetChannel(receiver, id);
   }
+  return acceptOnRow(receiver, article, payment, options, signer);
+}
 
+/** {@link acceptPayment}'s rules on a fresh read of the channel's row; `lostOnce` after a write that lost. */
+async function acceptOnRow(
+  receiver: Receiver,
+  article: Article,
+  payment: Payment,
+  { mayCharge = true, provenBuyer }: { mayCharge?: boolean; provenBuyer?: Address | undefined },
+  signer: () => Promise<Address | undefined>,
+  lostOnce = false,
+): Promise<Acceptance> {
+  const id = { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock };
+  const price = fromDbAmount(article.price);
   const channel = await loadChannel(receiver, id, (r, channelId) => findPaymentChannel(r, channelId, article.id));
   rememberChannel(receiver, channel);
   const storedProof = isStoredProof(channel, payment);
@@ -118,16 +133,16 @@ export async function acceptPayment(
     throw new InsufficientDepositError({ channel: id, stored: stored(channel), offered: payment.balance, deposit });
   }
 
-  if (await commit(receiver, channel, article, payment, by!)) return charged(id, payment, price);
-
-  // Another request on this channel committed first, or the sender bought the article on another
-  // of its channels or paths meanwhile. If it bought this article (a retry racing its original, a
-  // second tab), the article is paid: this fresh proof proves the sender, so serve it. Otherwise
-  // the client must re-sign on top of the balance that won.
+  const outcome = await commit(receiver, channel, article, payment, by!);
+  if (outcome !== "lost") return settled(outcome, id, payment, price);
   forgetChannel(receiver, id);
-  const now = (await findChannel(receiver, id))!;
-  if (await hasBought(receiver.db, sender, article.id)) return free(now);
-  assertPayable(now);
+  // The row changed since this read: another request on the channel committed first, the sender
+  // bought the article meanwhile (a retry racing its original, a second tab), the watcher wrote.
+  // This proof raised the balance read, so it is the sender's: decided once more, on the row as
+  // it is now, as the sender's (served free if it owns the article by now, else the reason).
+  if (!lostOnce) return acceptOnRow(receiver, article, payment, { mayCharge, provenBuyer: sender }, signer, true);
+  const now = await findChannel(receiver, id);
+  if (!now) throw new ChannelNotFoundError({ channel: id, at: "gate" });
   throw new StaleBalanceProofError({ channel: id, stored: stored(now), price, offered: payment.balance });
 }
 
@@ -148,36 +163,39 @@ function paysNext(channel: ChannelState, balance: bigint, price: bigint): boolea
 
 /**
  * Stores the accepted proof on `channel` (as read or remembered) and its purchase, durably (its
- * commit done) before the article is served; concurrent acceptances share a commit. True when it
- * won its guard (lib/receiver/commitAcceptance.ts): then the channel is remembered as written.
+ * commit done) before the article is served; concurrent acceptances share a commit. When it won
+ * its guard (lib/receiver/commitAcceptance.ts), the channel is remembered as written.
  */
-async function commit(receiver: Receiver, channel: ChannelState, article: Article, payment: Payment, signer: Address): Promise<boolean> {
+async function commit(receiver: Receiver, channel: ChannelState, article: Article, payment: Payment, signer: Address): Promise<WriteOutcome> {
   const balance = toDbAmount(payment.balance);
   const signature = toDbSignature(payment.balanceSignature);
-  let won: boolean;
+  let outcome: WriteOutcome;
   try {
-    won = await commitAcceptance(receiver.db, {
+    outcome = await commitAcceptance(receiver.db, {
       channelId: channel.id,
       version: channel.version,
       buyer: channel.sender,
       signer: toDbAddress(signer),
+      previous: channel.balance,
       balance,
       signature,
       articleId: article.id,
       amount: article.price,
     });
   } catch (error) {
-    // Purchase's (buyer, article) key: another instance stored the sender's purchase of the
-    // article while this write was under way; the write was rolled back with it.
+    // Purchase's (buyer, article) key, twice over: other instances kept storing the sender's
+    // purchase of the article while this write was under way; nothing of it was stored.
     if (!isAlreadyBought(error)) throw error;
-    won = false;
+    outcome = "lost";
   }
-  if (won) rememberChannel(receiver, { ...channel, balance, balanceSignature: signature, version: channel.version + 1 });
-  return won;
+  if (outcome === "won") rememberChannel(receiver, { ...channel, balance, balanceSignature: signature, version: channel.version + 1 });
+  return outcome;
 }
 
-function charged(id: ChannelId, payment: Payment, price: bigint): Acceptance {
-  return { charged: true, buyer: id.sender, receipt: { cost: price, stored: { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature } } };
+/** The answer to a write that won (charged), or that was the twin of one that won (the same proof for the same article: bought, free). */
+function settled(outcome: Exclude<WriteOutcome, "lost">, id: ChannelId, payment: Payment, price: bigint): Acceptance {
+  const stored = { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature };
+  return outcome === "won" ? { charged: true, buyer: id.sender, receipt: { cost: price, stored } } : { charged: false, buyer: id.sender, receipt: { cost: 0n, stored } };
 }
 
 /** The free answer for an article the (proven) sender already bought; the stored balance stays. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db/Db";
 import { inDriverTransaction, queryRows, sqlStatement } from "../db/driver";
+import { isAlreadyBought } from "./entitlements";
 
 /** One accepted proof's write: the channel's new balance, guarded by the version read, and the purchase it buys. */
 export type AcceptanceWrite = {
@@ -11,7 +12,8 @@ export type AcceptanceWrite = {
   buyer: string;
   /** Who signed the proof (the sender or its delegate), in its database form. */
   signer: string;
-  /** The new balance and its proof's signature, in their database forms. */
+  /** The stored balance the proof was checked against, and the new one with its proof's signature, in their database forms. */
+  previous: string;
   balance: string;
   signature: string;
   articleId: number;
@@ -19,7 +21,16 @@ export type AcceptanceWrite = {
   amount: string;
 };
 
-type Pending = { write: AcceptanceWrite; resolve(won: boolean): void; reject(error: unknown): void };
+/**
+ * What became of a write: it won its guard (stored); it lost (nothing stored: another request on
+ * the channel committed first, or the buyer owns the article by now); or it was the twin of a
+ * write that won in the same group, the same proof for the same article (a retry racing its
+ * original, a second tab). A twin's proof was not stored when both were checked, so it comes from
+ * the sender, who now owns the article.
+ */
+export type WriteOutcome = "won" | "lost" | "twin";
+
+type Pending = { write: AcceptanceWrite; resolve(outcome: WriteOutcome): void; reject(error: unknown): void };
 type Queue = { waiting: Pending[]; committing: boolean };
 
 /** The most acceptances one commit carries; more wait for the next. */
@@ -49,10 +60,10 @@ const queues = new WeakMap<Db, Queue>();
  * SQLite and one on PostgreSQL whatever its size: through Prisma, a group's two statements per
  * write cost more CPU than the rest of the acceptance (docs/benchmarks.md).
  */
-export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<boolean> {
+export function commitAcceptance(db: Db, write: AcceptanceWrite): Promise<WriteOutcome> {
   let queue = queues.get(db);
   if (!queue) queues.set(db, (queue = { waiting: [], committing: false }));
-  const done = new Promise<boolean>((resolve, reject) => queue.waiting.push({ write, resolve, reject }));
+  const done = new Promise<WriteOutcome>((resolve, reject) => queue.waiting.push({ write, resolve, reject }));
   if (!queue.committing) {
     queue.committing = true;
     void drain(db, queue);
@@ -65,24 +76,27 @@ async function drain(db: Db, queue: Queue): Promise<void> {
     while (queue.waiting.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
       const group = queue.waiting.splice(0, MAX_GROUP);
+      let outcomes: Map<Pending, WriteOutcome>;
       try {
-        const won = await writeGroup(db, group);
-        const later: Pending[] = [];
-        for (const pending of group) {
-          const result = won.get(pending);
-          if (result === undefined) later.push(pending);
-          else pending.resolve(result);
-        }
-        queue.waiting.unshift(...later);
+        outcomes = await writeGroup(db, group).catch((error: unknown) => {
+          // A purchase another instance committed after this statement's snapshot (PostgreSQL):
+          // once more, and the write that bought it twice loses its guard on the new snapshot.
+          if (!isAlreadyBought(error)) throw error;
+          return writeGroup(db, group);
+        });
       } catch (error) {
         if (group.length === 1) {
           group[0].reject(error);
           continue;
         }
         for (const pending of group) {
-          await writeGroup(db, [pending]).then((won) => pending.resolve(won.get(pending)!), pending.reject);
+          await writeGroup(db, [pending]).then((outcome) => pending.resolve(outcome.get(pending)!), pending.reject);
         }
+        continue;
       }
+      const later = group.filter((pending) => !outcomes.has(pending));
+      for (const [pending, outcome] of outcomes) pending.resolve(outcome);
+      queue.waiting.unshift(...later);
     }
   } finally {
     queue.committing = false;
@@ -90,20 +104,21 @@ async function drain(db: Db, queue: Queue): Promise<void> {
 }
 
 /**
- * Writes a group in one transaction and says which writes won their guard. Of two writes in a
- * group for one channel at one version, only the first can win (the second's guard would see the
- * first's new version), so the others lose here without a statement. Of two for one buyer and
- * article (a sender buying it on two channels at once), only the first is written: the other waits
- * for the next group, where it loses to the purchase (a unique-key error here would fail the whole
- * group).
+ * Writes a group in one transaction and says what became of each write. Of two writes in a group
+ * for one channel at one version, only the first can win (the second's guard would see the
+ * first's new version), so the others lose here without a statement, or are its twin. Of two for
+ * one buyer and article (a sender buying it on two channels at once), only the first is written:
+ * the other has no outcome yet and waits for the next group, where it loses to the purchase (a
+ * unique-key error here would fail the whole group).
  */
-async function writeGroup(db: Db, group: Pending[]): Promise<Map<Pending, boolean>> {
+async function writeGroup(db: Db, group: Pending[]): Promise<Map<Pending, WriteOutcome>> {
   const byGuard = new Map<string, Pending>();
   const byPurchase = new Map<string, Pending>();
-  const won = new Map<Pending, boolean>();
+  const sameVersion = new Map<Pending, Pending>();
   for (const pending of group) {
     const { write } = pending;
-    if (byGuard.has(guardKey(write))) won.set(pending, false);
+    const first = byGuard.get(guardKey(write));
+    if (first) sameVersion.set(pending, first);
     else if (!byPurchase.has(purchaseKey(write))) {
       byGuard.set(guardKey(write), pending);
       byPurchase.set(purchaseKey(write), pending);
@@ -111,8 +126,13 @@ async function writeGroup(db: Db, group: Pending[]): Promise<Map<Pending, boolea
   }
   const writes = [...byGuard.values()].map(({ write }) => write);
   const winners = new Set(db.provider === "postgres" ? await writePostgres(db, writes) : await writeSqlite(db, writes));
-  for (const [key, pending] of byGuard) won.set(pending, winners.has(key));
-  return won;
+  const outcomes = new Map<Pending, WriteOutcome>();
+  for (const [key, pending] of byGuard) outcomes.set(pending, winners.has(key) ? "won" : "lost");
+  for (const [pending, first] of sameVersion) {
+    const twin = outcomes.get(first) === "won" && pending.write.signature === first.write.signature && pending.write.articleId === first.write.articleId;
+    outcomes.set(pending, twin ? "twin" : "lost");
+  }
+  return outcomes;
 }
 
 /** A write's version guard: the channel and the version its proof was checked at. */
@@ -122,22 +142,23 @@ const purchaseKey = (write: AcceptanceWrite) => `${write.buyer}:${write.articleI
 
 /**
  * The guard of every balance update: every fact the proof was checked against, still true of the
- * row. The version it was checked at (an acceptance or a closing signature moves it), the channel
- * open, not closing and confirmed, its confirmed deposit covering the new balance, the signer its
- * sender or delegate (the watcher rewrites these from the chain, a reorg included, without moving
- * the version), and the buyer not owning the article yet (bought since, on another channel or
- * path: the write loses, the caller serves the article as bought). So a proof checked against a
- * remembered state (lib/receiver/knownChannels.ts) is as safe as one checked against a fresh
- * read, and a purchase is inserted exactly for the updates that happened. Amounts are fixed-width
- * text, whose order is their numeric order (lib/db/amount.ts).
+ * row. The version and balance it was checked at (an acceptance or a closing signature moves the
+ * version); the channel open, not closing and confirmed, its confirmed deposit covering the new
+ * balance, the signer its sender or delegate (the watcher rewrites these from the chain, a reorg
+ * included, without moving the version); and the buyer not owning the article yet (bought since,
+ * on another channel or path: the write loses, the caller serves the article as bought). So a
+ * proof checked against a remembered state (lib/receiver/knownChannels.ts) is as safe as one
+ * checked against a fresh read, and a purchase is inserted exactly for the updates that happened.
+ * Amounts are fixed-width text, whose order is their numeric order (lib/db/amount.ts). `status`
+ * is how the statement spells the status column (SQLite's needs a hint, writeSqlite).
  */
-const guard = (status: string) => `c.version = i.version AND ${status} = 'open' AND c."closeIssuedAt" IS NULL AND c.confirmed
+const guard = (status: string) => `c.version = i.version AND c.balance = i.previous AND ${status} = 'open' AND c."closeIssuedAt" IS NULL AND c.confirmed
   AND c.deposit >= i.balance AND (c.sender = i.signer OR c.delegate = i.signer)
   AND NOT EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = i.buyer AND p."articleId" = i.article)`;
 
 /** The group's writes as one JSON array, for SQLite's json_each: one statement text whatever the group's size. */
 const INPUT_SQLITE = `(SELECT value ->> '$.channel' AS channel, value ->> '$.version' AS version, value ->> '$.buyer' AS buyer,
-  value ->> '$.signer' AS signer, value ->> '$.balance' AS balance, value ->> '$.signature' AS signature, value ->> '$.article' AS article, value ->> '$.amount' AS amount
+  value ->> '$.signer' AS signer, value ->> '$.previous' AS previous, value ->> '$.balance' AS balance, value ->> '$.signature' AS signature, value ->> '$.article' AS article, value ->> '$.amount' AS amount
   FROM json_each(?))`;
 
 const UPDATE_CHANNELS_SQLITE = `UPDATE "Channel" AS c SET balance = i.balance, "balanceSignature" = i.signature, "lastPaidAt" = ?, "updatedAt" = ?, version = c.version + 1
@@ -158,7 +179,7 @@ SELECT i.buyer, i.channel, i.article, i.amount, i.balance, i.signature, ? FROM $
 async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]> {
   const now = new Date();
   const json = (rows: AcceptanceWrite[]) =>
-    JSON.stringify(rows.map((w) => ({ channel: w.channelId, version: w.version, buyer: w.buyer, signer: w.signer, balance: w.balance, signature: w.signature, article: w.articleId, amount: w.amount })));
+    JSON.stringify(rows.map((w) => ({ channel: w.channelId, version: w.version, buyer: w.buyer, signer: w.signer, previous: w.previous, balance: w.balance, signature: w.signature, article: w.articleId, amount: w.amount })));
   return inDriverTransaction(await db.driver(), async (tx) => {
     const updated = await queryRows(tx, sqlStatement("sqlite", UPDATE_CHANNELS_SQLITE, [now, now, json(writes)]));
     const won = new Set(updated.map((row) => guardKey({ channelId: Number(row.id), version: Number(row.version) })));
@@ -178,8 +199,8 @@ async function writeSqlite(db: Db, writes: AcceptanceWrite[]): Promise<string[]>
  * statement's snapshot: its insert then fails on the buyer's key, and so the statement.
  */
 const WRITE_GROUP_POSTGRES = `WITH i AS (
-  SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
-    AS i(channel, version, buyer, signer, balance, signature, article, amount)
+  SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
+    AS i(channel, version, buyer, signer, previous, balance, signature, article, amount)
 ), locked AS MATERIALIZED (
   SELECT id FROM "Channel" WHERE id IN (SELECT channel FROM i) ORDER BY id FOR UPDATE
 ), updated AS (
@@ -203,6 +224,7 @@ async function writePostgres(db: Db, writes: AcceptanceWrite[]): Promise<string[
       column("version"),
       column("buyer"),
       column("signer"),
+      column("previous"),
       column("balance"),
       column("signature"),
       column("articleId"),

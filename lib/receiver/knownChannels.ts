@@ -9,9 +9,13 @@ import type { ChannelState } from "./paymentChannel";
 const MAX_KNOWN = 10_000;
 const known = new WeakMap<Db, Map<string, ChannelState>>();
 
-/** A channel's unique key (lib/receiver/channels.ts, `channelKey`) as one string, its addresses in their database form. */
+/**
+ * A channel's unique key (lib/receiver/channels.ts, `channelKey`) as one string, its addresses in
+ * their database form, and the receiver that remembered it: what one receiver read is never
+ * another's to pay through (the paid path checks that a channel pays this receiver on the read).
+ */
 const keyOf = (receiver: Receiver, sender: string, channelReceiver: string, openBlock: bigint) =>
-  `${receiver.config.chainId}:${toDbAddress(receiver.config.channelManager)}:${sender}:${channelReceiver}:${openBlock}`;
+  `${receiver.config.chainId}:${toDbAddress(receiver.config.channelManager)}:${toDbAddress(receiver.config.receiver.address)}:${sender}:${channelReceiver}:${openBlock}`;
 const idKey = (receiver: Receiver, id: ChannelId) => keyOf(receiver, toDbAddress(id.sender), toDbAddress(id.receiver), id.openBlock);
 
 const statesOf = (db: Db) => {

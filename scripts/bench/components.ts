@@ -140,12 +140,13 @@ for (const { mode, wal } of variants) {
       version,
       buyer: writing.sender,
       signer: writing.sender,
+      previous: toDbAmount(BigInt(i) * PRICE),
       balance: toDbAmount(BigInt(i + 1) * PRICE),
       signature: proofs[i].balanceSignature.toLowerCase(),
       articleId: articles[total + i].id,
       amount: toDbAmount(PRICE),
     });
-    if (!won) throw new Error(`write ${i} lost its version guard`);
+    if (won !== "won") throw new Error(`write ${i} lost its guard`);
     version++;
   });
   const fdsAfter = descriptorsOn(file);

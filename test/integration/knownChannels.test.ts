@@ -9,12 +9,13 @@ import { fromDbAmount, toDbAmount } from "../../lib/db/amount";
 import { createDb } from "../../lib/db/createDb";
 import type { Article, Db } from "../../lib/db/Db";
 import { toDbAddress } from "../../lib/db/hex";
-import { ChannelClosedError, ChannelNotFoundError, InsufficientDepositError, InvalidBalanceProofError } from "../../lib/protocol/errors";
+import { ChannelClosedError, ChannelNotFoundError, InsufficientDepositError, InvalidAmountError, InvalidBalanceProofError, StaleBalanceProofError } from "../../lib/protocol/errors";
 import type { Payment } from "../../lib/protocol/payment";
 import { balanceProofTypedData } from "../../lib/protocol/typedData";
 import { acceptPayment } from "../../lib/receiver/acceptPayment";
 import type { Receiver } from "../../lib/receiver/context";
 import { scratchReceiver, seedChannel, signProofs } from "../../scripts/bench/acceptance";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { devAccount } from "../../scripts/lib/localChain";
 import { describeEachDatabase } from "../db/databases";
 
@@ -103,6 +104,32 @@ describeEachDatabase("the paid path's remembered channels", (database) => {
     assert.equal((await acceptPayment(receiver, articles[1], proofs[1])).charged, true);
     await assertStoredOnly(db, row.id, 2n * PRICE, 2);
     assert.equal((await db.channel.findUnique({ where: { id: row.id } }))!.version, version + 2);
+  });
+
+  it("serves a retry racing its original free, and charges the pair once", async () => {
+    const { db } = database();
+    const { row, proofs } = await paidOnce(9);
+    const answers = await Promise.all([acceptPayment(receiver, articles[1], proofs[1]), acceptPayment(receiver, articles[1], proofs[1])]);
+    assert.deepEqual(answers.map((a) => a.charged).sort(), [false, true]);
+    for (const answer of answers) assert.equal(answer.receipt.stored.balance, 2n * PRICE);
+    await assertStoredOnly(db, row.id, 2n * PRICE, 2);
+  });
+
+  it("refuses, from the row, a proof that raises the remembered balance by more or less than the price", async () => {
+    const { db } = database();
+    const { row, proofs } = await paidOnce(10);
+    // proofs[2] is two prices above the stored balance; proofs[0] is the stored proof itself.
+    await assert.rejects(acceptPayment(receiver, articles[1], proofs[2]), InvalidAmountError);
+    await assert.rejects(acceptPayment(receiver, articles[1], proofs[0]), StaleBalanceProofError);
+    await assertStoredOnly(db, row.id, PRICE, 1);
+  });
+
+  it("never lets another receiver on the same database pay through a channel this one remembers", async () => {
+    const { db } = database();
+    const { row, proofs } = await paidOnce(11);
+    const other: Receiver = { ...receiver, config: { ...receiver.config, receiver: privateKeyToAccount(generatePrivateKey()) } };
+    await assert.rejects(acceptPayment(other, articles[1], proofs[1]), ChannelNotFoundError);
+    await assertStoredOnly(db, row.id, PRICE, 1);
   });
 
   it("charges each proof once across two instances, each remembering the channel as it last saw it", async () => {
