@@ -31,24 +31,29 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Why the browser suites cannot run here, or null when Chromium is installed. `npm test` passes
- * the install script's own message in TOLLGATE_CHROMIUM_MISSING.
+ * the install script's own message in TOLLGATE_CHROMIUM_MISSING. Asked when needed, not when this
+ * module loads: `npm run bench` installs Chromium after importing it.
  */
-export const chromiumUnavailable: string | null = existsSync(CHROMIUM_PATH)
-  ? null
-  : process.env.TOLLGATE_CHROMIUM_MISSING ||
-    `Chromium is not installed at ${CHROMIUM_PATH}; the browser tests need it. Install it with: sudo apt-get update && sudo apt-get install -y chromium`;
+export function chromiumUnavailable(): string | null {
+  if (existsSync(CHROMIUM_PATH)) return null;
+  return (
+    process.env.TOLLGATE_CHROMIUM_MISSING ||
+    `Chromium is not installed at ${CHROMIUM_PATH}; the browser tests need it. Install it with: sudo apt-get update && sudo apt-get install -y chromium`
+  );
+}
 
 /**
  * `describe` for a browser suite: skipped with the reason when Chromium is missing, except under
  * CI=true, where the suite fails instead (CI must never pass by skipping the browser tests).
  */
 export function describeInBrowser(name: string, body: () => void): void {
-  const skip = chromiumUnavailable && process.env.CI !== "true" ? `${chromiumUnavailable} (set CI=true to fail instead)` : false;
+  const unavailable = chromiumUnavailable();
+  const skip = unavailable && process.env.CI !== "true" ? `${unavailable} (set CI=true to fail instead)` : false;
   describe(name, { skip }, () => {
-    if (chromiumUnavailable) {
+    if (unavailable) {
       // Under CI=true: one failing test that says why, instead of the suite's tests.
-      it(`needs Chromium: ${chromiumUnavailable}`, () => {
-        throw new Error(`${chromiumUnavailable}; CI=true requires the browser tests to run`);
+      it(`needs Chromium: ${unavailable}`, () => {
+        throw new Error(`${unavailable}; CI=true requires the browser tests to run`);
       });
       return;
     }
@@ -56,7 +61,8 @@ export function describeInBrowser(name: string, body: () => void): void {
   });
 }
 export async function launchBrowser(): Promise<Browser> {
-  if (chromiumUnavailable) throw new Error(chromiumUnavailable);
+  const unavailable = chromiumUnavailable();
+  if (unavailable) throw new Error(unavailable);
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
