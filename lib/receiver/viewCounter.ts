@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "../db/Db";
+import { isDatabaseBusy } from "../db/isDatabaseBusy";
 
 /** How often counted views are added to ArticleDailyStats. */
 export const VIEW_FLUSH_MS = 5_000;
@@ -11,7 +12,7 @@ type Counts = { views: number; paywalls: number };
  * gate only bumps a number in memory (no query, no await on its path); a timer adds the sums to
  * ArticleDailyStats every {@link VIEW_FLUSH_MS} with one upsert per article and day, so counting
  * costs the gate a Map update whatever the traffic. A crash loses at most the last few seconds
- * of counts, which a funnel can afford. `VIEW_COUNTING=off` turns it off, for `npm run bench`
+ * of counts, which a funnel can afford; a busy database loses none (they wait for the next flush). `VIEW_COUNTING=off` turns it off, for `npm run bench`
  * to measure what it costs.
  */
 export type ViewCounter = {
@@ -29,6 +30,14 @@ export function createViewCounter(db: Db, { flushMs = VIEW_FLUSH_MS }: { flushMs
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
 
+  function add(key: string, views: number, paywalls: number) {
+    const counts = pending.get(key) ?? pending.set(key, { views: 0, paywalls: 0 }).get(key)!;
+    counts.views += views;
+    counts.paywalls += paywalls;
+    // Unref'd: a CLI or a test that counted must not be kept alive by the timer.
+    timer ??= setTimeout(flush, flushMs).unref();
+  }
+
   async function write(batch: Map<string, Counts>) {
     for (const [key, { views, paywalls }] of batch) {
       const [articleId, day] = key.split(":").map(Number);
@@ -40,9 +49,11 @@ export function createViewCounter(db: Db, { flushMs = VIEW_FLUSH_MS }: { flushMs
           update: { views: { increment: views }, paywalls: { increment: paywalls } },
         });
       } catch (error) {
-        // An article deleted meanwhile (its stats cascade away) is no reason to stop counting
-        // the others; anything else is worth a line in the log, not a crash.
-        console.warn(`view counts for article ${articleId} not saved: ${error instanceof Error ? error.message : error}`);
+        // A busy database takes them at the next flush. An article deleted meanwhile (its stats
+        // cascade away) is no reason to stop counting the others; anything else is worth a line
+        // in the log, not a crash.
+        if (isDatabaseBusy(error)) add(key, views, paywalls);
+        else console.warn(`view counts for article ${articleId} not saved: ${error instanceof Error ? error.message : error}`);
       }
     }
   }
@@ -58,12 +69,7 @@ export function createViewCounter(db: Db, { flushMs = VIEW_FLUSH_MS }: { flushMs
 
   return {
     count(articleId, paywall) {
-      const key = `${articleId}:${utcDay(Date.now())}`;
-      const counts = pending.get(key) ?? pending.set(key, { views: 0, paywalls: 0 }).get(key)!;
-      counts.views += 1;
-      if (paywall) counts.paywalls += 1;
-      // Unref'd: a CLI or a test that counted must not be kept alive by the timer.
-      timer ??= setTimeout(flush, flushMs).unref();
+      add(`${articleId}:${utcDay(Date.now())}`, 1, paywall ? 1 : 0);
     },
     flush: () => {
       if (timer) clearTimeout(timer);

@@ -4,8 +4,11 @@
 // filters and sorts in SQL, and earnings add up per day and week.
 import assert from "node:assert/strict";
 import { before, it } from "node:test";
+import { createClient } from "@libsql/client";
+import pg from "pg";
 import { loadConfig } from "../../lib/config";
 import { toDbAmount } from "../../lib/db/amount";
+import { createDb } from "../../lib/db/createDb";
 import { toDbAddress } from "../../lib/db/hex";
 import { createArticle, deleteArticle, listAdminArticles, setArticlePublished, updateArticle } from "../../lib/receiver/admin/articles";
 import { listChannels, CHANNELS_PER_PAGE } from "../../lib/receiver/admin/channels";
@@ -60,6 +63,38 @@ describeEachDatabase("admin store", (database) => {
     const [row] = await database().db.articleDailyStats.findMany({ where: { articleId: id } });
     assert.deepEqual({ views: row!.views, paywalls: row!.paywalls }, { views: 6, paywalls: 3 });
     assert.equal(row!.day.getTime() % 86_400_000, 0, "a UTC day");
+  });
+
+  it("keeps the counts of a flush the database was too busy to take, and writes them at the next", { timeout: 20_000 }, async () => {
+    const id = await article();
+    const { url, provider } = database();
+    const previous = process.env.DATABASE_LOCK_TIMEOUT_MS;
+    process.env.DATABASE_LOCK_TIMEOUT_MS = "200";
+    const db = createDb(url);
+    if (previous === undefined) delete process.env.DATABASE_LOCK_TIMEOUT_MS;
+    else process.env.DATABASE_LOCK_TIMEOUT_MS = previous;
+    // Another connection holds the lock the counts' upsert needs, past the lock timeout.
+    const sqlite = provider === "sqlite" ? createClient({ url }) : undefined;
+    const postgres = provider === "postgres" ? new pg.Client({ connectionString: url }) : undefined;
+    await postgres?.connect();
+    try {
+      await sqlite?.execute("BEGIN IMMEDIATE");
+      await postgres?.query('BEGIN; LOCK TABLE "ArticleDailyStats" IN ACCESS EXCLUSIVE MODE');
+      const counter = createViewCounter(db, { flushMs: 60_000 });
+      for (let i = 0; i < 3; i++) counter.count(id, i === 0);
+      await counter.flush();
+      await sqlite?.execute("ROLLBACK");
+      await postgres?.query("ROLLBACK");
+      assert.equal(await db.articleDailyStats.count({ where: { articleId: id } }), 0, "the busy flush wrote something");
+      counter.count(id, false);
+      await counter.flush();
+      const [row] = await db.articleDailyStats.findMany({ where: { articleId: id } });
+      assert.deepEqual({ views: row?.views, paywalls: row?.paywalls }, { views: 4, paywalls: 1 });
+    } finally {
+      sqlite?.close();
+      await postgres?.end();
+      await db.$disconnect();
+    }
   });
 
   it("deletes an article nobody bought, archives a bought one and hides it from readers", async () => {
