@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import type { Page } from "playwright-core";
 import { devAccount } from "../../scripts/lib/localChain";
+import { openChannel as openTestChannel } from "../helpers/reader";
 import { describeInBrowser, newContext, screenshot, viewports, type ViewportName } from "./helpers/browser";
 import { siteAndBrowser } from "./helpers/siteAndBrowser";
 import { connect, fund, openChannel, openReader, STEP_MS, unlock } from "./reader.steps";
@@ -15,6 +16,7 @@ import { connect, fund, openChannel, openReader, STEP_MS, unlock } from "./reade
 const PUBLISHER = 1;
 const READER = 6;
 const STRANGER = 8;
+const CLOSER = 9;
 const article = {
   title: "Notes from the admin",
   slug: "notes-from-the-admin",
@@ -48,6 +50,23 @@ describeInBrowser("publisher admin in Chromium", () => {
     await screenshot(page, "admin-refused-mobile");
     assert.equal((await visitor.context.cookies()).some((c) => c.name === "tollgate-admin"), false);
     await assertNoHorizontalScroll(page, "mobile", "the sign-in");
+  });
+
+  it("counts a closing channel's challenge period down on the chain's clock, not the browser's", async () => {
+    // A reader closes alone (no closing signature), claiming nothing was paid: nothing to dispute.
+    const channel = await openTestChannel(e2e.site.chain, CLOSER);
+    await channel.requestClose(0n);
+    await using publisher = await openReader(e2e.browser, e2e.site, { account: PUBLISHER });
+    const { page } = publisher;
+    await page.goto(`${e2e.site.url}/admin`);
+    await signIn(page);
+    await page.getByTestId("publisher").getByText(devAccount(PUBLISHER).address).waitFor();
+    await page.goto(`${e2e.site.url}/admin/channels?state=closing`);
+    const countdown = page.locator(`[data-testid="channel-row"][data-sender="${channel.sender}" i] [data-testid="countdown"]`);
+    await countdown.getByText(/^0[0-2]:\d\d:\d\d left$/).waitFor();
+    // The chain's clock moves past the challenge period (120 s); the browser's does not.
+    await e2e.site.timeTravel(121);
+    await countdown.getByText("challenge over: the sender may settle").waitFor();
   });
 
   it("signs the publisher in, creates, prices and publishes an article; a reader buys it; it shows in channels and charts; a withdrawal confirms", async () => {

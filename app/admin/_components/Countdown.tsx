@@ -1,19 +1,17 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useChainClock } from "../../_components/channel/useChainClock";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** Time left until `until` (unix seconds, a block timestamp): the challenge period of a closing channel. */
+/**
+ * Time left until `until` (unix seconds, a block timestamp): the challenge period of a closing
+ * channel, on the chain's clock (the browser's may be off, and a local chain's runs ahead of it
+ * once time is moved on). The sender may settle once a block is later than `until`.
+ */
 export function Countdown({ until }: { until: number }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    const tick = () => setNow(Math.floor(Date.now() / 1000));
-    tick();
-    const timer = setInterval(tick, 1000);
-    return () => clearInterval(timer);
-  }, []);
-  if (now === null) return <span>…</span>;
-  const left = until - now;
+  const clock = useChainClock();
+  if (clock === undefined) return <span>…</span>;
+  const left = until - Number(clock) + 1;
   if (left <= 0) return <span data-testid="countdown">challenge over: the sender may settle</span>;
   const d = Math.floor(left / 86400);
   const h = Math.floor((left % 86400) / 3600);
