@@ -67,11 +67,20 @@ export function paymentTerms(receiver: Receiver, article: Article): PaymentTerms
  */
 export async function gate(receiver: Receiver, request: GateRequest): Promise<GateDecision> {
   const decision = await decide(receiver, request);
-  if (request.method === "GET" && "article" in decision && viewCountingEnabled()) {
+  if (request.method === "GET" && !isPrefetch(request.headers) && "article" in decision && viewCountingEnabled()) {
     // The funnel's page views and paywall impressions: a Map update here, written later.
     viewCounterFor(receiver.db).count(decision.article.id, decision.type === "refused" && decision.error.status === 402);
   }
   return decision;
+}
+
+/**
+ * A request a browser makes ahead of a visit that may never happen: Next.js's `<Link>` prefetch
+ * (a free article's link is prefetched wherever it is shown) and the browser's own speculative
+ * loads. It is served as any other, but it is not a page view.
+ */
+function isPrefetch(headers: HeadersLike): boolean {
+  return headers.get("next-router-prefetch") !== null || /prefetch/i.test(headers.get("sec-purpose") ?? headers.get("purpose") ?? "");
 }
 
 async function decide(receiver: Receiver, request: GateRequest): Promise<GateDecision> {

@@ -16,7 +16,8 @@ import { bucketOf, earnings } from "../../lib/receiver/admin/earnings";
 import { defaultPrice, saveDefaultPrice } from "../../lib/receiver/admin/settings";
 import { findPublishedArticle, listCatalog } from "../../lib/receiver/articles";
 import type { Receiver } from "../../lib/receiver/context";
-import { createViewCounter } from "../../lib/receiver/viewCounter";
+import { gate } from "../../lib/receiver/gate";
+import { createViewCounter, viewCounterFor } from "../../lib/receiver/viewCounter";
 import { describeEachDatabase } from "../db/databases";
 import { address, signature } from "../db/fixtures";
 
@@ -63,6 +64,21 @@ describeEachDatabase("admin store", (database) => {
     const [row] = await database().db.articleDailyStats.findMany({ where: { articleId: id } });
     assert.deepEqual({ views: row!.views, paywalls: row!.paywalls }, { views: 6, paywalls: 3 });
     assert.equal(row!.day.getTime() % 86_400_000, 0, "a UTC day");
+  });
+
+  it("counts a visit to an article as a page view, and a prefetch of it (a link shown, the browser guessing) as none", async () => {
+    const id = await article({ price: "0" });
+    await setArticlePublished(receiver, id, true);
+    const { slug } = await database().db.article.findUniqueOrThrow({ where: { id } });
+    const visit = (headers: Record<string, string>) => gate(receiver, { method: "GET", pathname: `/articles/${slug}`, headers: new Headers(headers) });
+    await visit({ accept: "text/html" });
+    await visit({ rsc: "1" });
+    await visit({ rsc: "1", "next-router-prefetch": "1" });
+    await visit({ accept: "text/html", "sec-purpose": "prefetch;prerender" });
+    await visit({ accept: "text/html", purpose: "prefetch" });
+    await viewCounterFor(database().db).flush();
+    const [row] = await database().db.articleDailyStats.findMany({ where: { articleId: id } });
+    assert.equal(row?.views, 2, "a page load and a client-side navigation; no prefetch");
   });
 
   it("keeps the counts of a flush the database was too busy to take, and writes them at the next", { timeout: 20_000 }, async () => {
