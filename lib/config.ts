@@ -51,7 +51,6 @@ const envSchema = z.object({
     lockTimeoutSchema.optional(),
     "how long a write waits for a lock another connection holds before its request is answered 503, in ms (default 5000): SQLite's busy timeout, PostgreSQL's lock_timeout; on SQLite the whole server waits with it, so keep it short",
   ),
-
   RPC_URL: help(z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8545"), "the chain's JSON-RPC endpoint, as the server reaches it, e.g. https://sepolia.example.org"),
   CHAIN_ID: help(z.coerce.number().int().positive().default(LOCAL_CHAIN_ID), "the chain's id, which the RPC must answer to eth_chainId (31337 local Hardhat, 11155111 Sepolia, 8453 Base)"),
   RECEIVER_PRIVATE_KEY: help(

@@ -194,8 +194,8 @@ async function commit(receiver: Receiver, channel: ChannelState, article: Articl
 
 /** The answer to a write that won (charged), or that was the twin of one that won (the same proof for the same article: bought, free). */
 function settled(outcome: Exclude<WriteOutcome, "lost">, id: ChannelId, payment: Payment, price: bigint): Acceptance {
-  const stored = { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature };
-  return outcome === "won" ? { charged: true, buyer: id.sender, receipt: { cost: price, stored } } : { charged: false, buyer: id.sender, receipt: { cost: 0n, stored } };
+  const proof = { ...id, balance: payment.balance, balanceSignature: payment.balanceSignature };
+  return { charged: outcome === "won", buyer: id.sender, receipt: { cost: outcome === "won" ? price : 0n, stored: proof } };
 }
 
 /** The free answer for an article the (proven) sender already bought; the stored balance stays. */

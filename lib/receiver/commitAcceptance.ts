@@ -1,9 +1,9 @@
 import "server-only";
 import type { Db } from "../db/Db";
 import { inDriverTransaction, queryRows, sqlStatement } from "../db/driver";
-import { isAlreadyBought } from "./entitlements";
+import { boughtSql, isAlreadyBought } from "./entitlements";
 
-/** One accepted proof's write: the channel's new balance, guarded by the version read, and the purchase it buys. */
+/** One accepted proof's write: the channel's new balance, guarded by what the proof was checked against, and the purchase it buys. */
 export type AcceptanceWrite = {
   channelId: number;
   /** The channel row's version when the proof was checked: the write happens only if it is still that. */
@@ -38,11 +38,11 @@ const MAX_GROUP = 64;
 const queues = new WeakMap<Db, Queue>();
 
 /**
- * Stores an accepted proof and its purchase, durably, and resolves whether this write won its
- * guard (false: another request on the channel committed first, or the buyer owns the article
- * by now; nothing was written). Group commit: the acceptances that arrive while a commit is under
- * way wait for it and then share the next one, one transaction and one durable COMMIT (one fsync
- * on SQLite) for all of them; each promise settles only after the COMMIT that holds its write.
+ * Stores an accepted proof and its purchase, durably, and resolves what became of the write
+ * ({@link WriteOutcome}: won, lost with nothing written, or the twin of a write that won). Group
+ * commit: the acceptances that arrive while a commit is under way wait for it and then share the
+ * next one, one transaction and one durable COMMIT (one fsync on SQLite) for all of them; each
+ * promise settles only after the COMMIT that holds its write.
  *
  * Each group starts one turn of the event loop after its first write arrived (setImmediate: not a
  * timer, it runs as soon as the loop has polled for I/O), so that the requests whose bytes came in
@@ -154,7 +154,7 @@ const purchaseKey = (write: AcceptanceWrite) => `${write.buyer}:${write.articleI
  */
 const guard = (status: string) => `c.version = i.version AND c.balance = i.previous AND ${status} = 'open' AND c."closeIssuedAt" IS NULL AND c.confirmed
   AND c.deposit >= i.balance AND (c.sender = i.signer OR c.delegate = i.signer)
-  AND NOT EXISTS (SELECT 1 FROM "Purchase" p WHERE p.buyer = i.buyer AND p."articleId" = i.article)`;
+  AND NOT ${boughtSql("i.buyer", "i.article")}`;
 
 /** The group's writes as one JSON array, for SQLite's json_each: one statement text whatever the group's size. */
 const INPUT_SQLITE = `(SELECT value ->> '$.channel' AS channel, value ->> '$.version' AS version, value ->> '$.buyer' AS buyer,
