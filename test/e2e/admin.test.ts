@@ -64,6 +64,7 @@ describeInBrowser("publisher admin in Chromium", () => {
     await page.goto(`${e2e.site.url}/admin/channels?state=closing`);
     const countdown = page.locator(`[data-testid="channel-row"][data-sender="${channel.sender}" i] [data-testid="countdown"]`);
     await countdown.getByText(/^0[0-2]:\d\d:\d\d left$/).waitFor();
+    await screenshot(page, "admin-channel-closing-desktop");
     // The chain's clock moves past the challenge period (120 s); the browser's does not.
     await e2e.site.timeTravel(121);
     await countdown.getByText("challenge over: the sender may settle").waitFor();
