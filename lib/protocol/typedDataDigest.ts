@@ -12,6 +12,15 @@ import {
 
 type TypedData = Parameters<typeof hashTypedData>[0];
 
+/**
+ * The two hashes a digest is made of: the message's struct hash and keccak-256 of the final
+ * `0x1901 ‖ domain separator ‖ struct hash`. viem's by default; the receiver, which hashes a
+ * balance proof on every paid request, passes faster equivalents (lib/receiver/typedDataDigestFast.ts).
+ */
+export type DigestHashes = { hashStruct: typeof hashStruct; keccak256: (data: Hex) => Hex };
+
+const viemHashes: DigestHashes = { hashStruct, keccak256: (data) => keccak256(data) };
+
 /** Domains whose separator is kept. A receiver has one; a client one per site it pays. */
 const MAX_DOMAINS = 64;
 const separators = new Map<string, Hex>();
@@ -25,7 +34,7 @@ const separators = new Map<string, Hex>();
  * @example
  * const digest = typedDataDigest(balanceProofTypedData(domain, channel, 30n))
  */
-export function typedDataDigest(typedData: TypedData): Hex {
+export function typedDataDigest(typedData: TypedData, hashes: DigestHashes = viemHashes): Hex {
   // A caller's own EIP712Domain type is hashed as it comes: the separator kept is that of the
   // domain's fields alone.
   if ("EIP712Domain" in (typedData.types ?? {})) return hashTypedData(typedData);
@@ -33,8 +42,8 @@ export function typedDataDigest(typedData: TypedData): Hex {
   const types = { EIP712Domain: getTypesForEIP712Domain({ domain }), ...typedData.types };
   validateTypedData({ domain, message, primaryType, types } as TypedData);
   const parts: Hex[] = ["0x1901", domainSeparator(domain, types)];
-  if (primaryType !== "EIP712Domain") parts.push(hashStruct({ data: message as Record<string, unknown>, primaryType, types }));
-  return keccak256(concat(parts));
+  if (primaryType !== "EIP712Domain") parts.push(hashes.hashStruct({ data: message as Record<string, unknown>, primaryType, types }));
+  return hashes.keccak256(concat(parts));
 }
 
 function domainSeparator(domain: TypedDataDomain, types: Parameters<typeof hashDomain>[0]["types"] & { EIP712Domain: readonly { name: string }[] }): Hex {

@@ -13,12 +13,16 @@ export type ChannelDomain = { chainId: number; verifyingContract: Address };
 const HALF_CURVE_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 /**
- * Recovers the address that signed a 32-byte digest. viem's (pure JavaScript) by default; the
- * receiver, which recovers one per paid request, passes a faster one (lib/receiver/recoverAddressFast.ts).
+ * How a signer is found: the EIP-712 digest of the typed data, and the address that signed a
+ * 32-byte digest. viem's (pure JavaScript) by default; the receiver, which recovers one signer per
+ * paid request, passes faster equivalents (lib/receiver/signerRecovery.ts).
  */
-export type RecoverAddress = (hash: Hex, signature: Hex) => Promise<Address> | Address;
+export type SignerRecovery = {
+  digest(typedData: Parameters<typeof hashTypedData>[0]): Hex;
+  recover(hash: Hex, signature: Hex): Promise<Address> | Address;
+};
 
-const viemRecover: RecoverAddress = (hash, signature) => recoverAddress({ hash, signature });
+const viemRecovery: SignerRecovery = { digest: typedDataDigest, recover: (hash, signature) => recoverAddress({ hash, signature }) };
 
 /**
  * Who signed some EIP-712 typed data (a balance proof, a closing commitment), or `undefined`
@@ -30,12 +34,12 @@ const viemRecover: RecoverAddress = (hash, signature) => recoverAddress({ hash, 
  */
 export async function recoverSigner(
   { signature, ...typedData }: Parameters<typeof hashTypedData>[0] & { signature: Hex },
-  recover: RecoverAddress = viemRecover,
+  recovery: SignerRecovery = viemRecovery,
 ): Promise<Address | undefined> {
   try {
     const { s, v } = parseSignature(signature);
     if (hexToBigInt(s) > HALF_CURVE_ORDER || (v !== 27n && v !== 28n)) return undefined;
-    return await recover(typedDataDigest(typedData), signature);
+    return await recovery.recover(recovery.digest(typedData), signature);
   } catch {
     return undefined;
   }
@@ -56,9 +60,9 @@ export function verifyBalanceProof(
   balance: bigint,
   signature: Hex,
   delegate?: Address | null,
-  recover?: RecoverAddress,
+  recovery?: SignerRecovery,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
-  return signedByChannel({ ...balanceProofTypedData(domain, channel, balance), signature }, channel, delegate, recover);
+  return signedByChannel({ ...balanceProofTypedData(domain, channel, balance), signature }, channel, delegate, recovery);
 }
 
 /**
@@ -74,9 +78,9 @@ export function verifyCloseRequest(
   balance: bigint,
   signature: Hex,
   delegate?: Address | null,
-  recover?: RecoverAddress,
+  recovery?: SignerRecovery,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
-  return signedByChannel({ ...closeRequestTypedData(domain, channel, balance), signature }, channel, delegate, recover);
+  return signedByChannel({ ...closeRequestTypedData(domain, channel, balance), signature }, channel, delegate, recovery);
 }
 
 /**
@@ -93,18 +97,18 @@ export function verifyAccessRequest(
   issuedAt: bigint,
   signature: Hex,
   delegate?: Address | null,
-  recover?: RecoverAddress,
+  recovery?: SignerRecovery,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
-  return signedByChannel({ ...accessRequestTypedData(domain, channel, path, issuedAt), signature }, channel, delegate, recover);
+  return signedByChannel({ ...accessRequestTypedData(domain, channel, path, issuedAt), signature }, channel, delegate, recovery);
 }
 
 async function signedByChannel(
   typedData: Parameters<typeof recoverSigner>[0],
   channel: ChannelId,
   delegate: Address | null | undefined,
-  recover: RecoverAddress | undefined,
+  recovery: SignerRecovery | undefined,
 ): Promise<{ valid: boolean; signer: Address | undefined }> {
-  const signer = await recoverSigner(typedData, recover);
+  const signer = await recoverSigner(typedData, recovery);
   return { valid: signer !== undefined && isChannelSigner(channel, delegate, signer), signer };
 }
 

@@ -21,7 +21,7 @@ import { commitAcceptance, type WriteOutcome } from "./commitAcceptance";
 import type { Receiver } from "./context";
 import { isAlreadyBought } from "./entitlements";
 import { findPaymentChannel, type ChannelState } from "./paymentChannel";
-import { recoverAddressFast } from "./recoverAddressFast";
+import { signerRecovery } from "./signerRecovery";
 import { assertWatcherCurrent } from "./watcher/watcherLag";
 import { isChannelSigner, recoverSigner } from "../protocol/verifyBalanceProof";
 import { balanceProofTypedData, type ChannelId } from "../protocol/typedData";
@@ -76,7 +76,7 @@ export async function acceptPayment(
   const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
   let recovered: Promise<Address | undefined> | undefined;
   // One recovery per request at most, whichever path needs it first.
-  const signer = () => (recovered ??= recoverSigner({ ...balanceProofTypedData(domain, id, payment.balance), signature: payment.balanceSignature }, recoverAddressFast));
+  const signer = () => (recovered ??= recoverSigner({ ...balanceProofTypedData(domain, id, payment.balance), signature: payment.balanceSignature }, signerRecovery));
 
   // The common case, a reader's next proof on a channel this process saw last, checked against
   // what it saw: no read. Whatever else (a refusal, an article bought, a state that moved) is

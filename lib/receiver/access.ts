@@ -8,7 +8,7 @@ import { verifyAccessRequest } from "../protocol/verifyBalanceProof";
 import { signToken, verifyToken } from "./auth/signedToken";
 import { channelDelegate, findChannel } from "./channels";
 import type { Receiver } from "./context";
-import { recoverAddressFast } from "./recoverAddressFast";
+import { signerRecovery } from "./signerRecovery";
 
 /**
  * Who a request comes from, for re-reading what it bought (docs/protocol.md, "Entitlements"):
@@ -76,7 +76,7 @@ export async function verifyAccessRequestFor(receiver: Receiver, request: Access
   const row = await findChannel(receiver, channel);
   if (!row) throw new AuthenticationError({ reason: `the access request names no channel of ${request.sender} at block ${request.openBlock}` });
   const domain = { chainId: receiver.config.chainId, verifyingContract: receiver.config.channelManager };
-  const { valid } = await verifyAccessRequest(domain, channel, path, request.issuedAt, request.signature, channelDelegate(row), recoverAddressFast);
+  const { valid } = await verifyAccessRequest(domain, channel, path, request.issuedAt, request.signature, channelDelegate(row), signerRecovery);
   if (!valid) throw new AuthenticationError({ reason: `the access request is not signed by ${request.sender} or its channel's delegate` });
   return channel.sender;
 }

@@ -6,7 +6,7 @@ import { ChannelNotFoundError, ChannelStateConflictError, InvalidBalanceProofErr
 import { closingCommitmentTypedData } from "../protocol/typedData";
 import { channelDelegate, findChannel } from "./channels";
 import type { Receiver } from "./context";
-import { recoverAddressFast } from "./recoverAddressFast";
+import { signerRecovery } from "./signerRecovery";
 import { verifyCloseRequest } from "../protocol/verifyBalanceProof";
 
 /**
@@ -30,7 +30,7 @@ export async function issueClosingSignature(
   const stored = { balance: fromDbAmount(channel.balance), balanceSignature: (channel.balanceSignature ?? undefined) as Hex | undefined };
   const domain = { chainId: config.chainId, verifyingContract: config.channelManager };
 
-  const verified = await verifyCloseRequest(domain, id, request.balance, request.signature, channelDelegate(channel), recoverAddressFast);
+  const verified = await verifyCloseRequest(domain, id, request.balance, request.signature, channelDelegate(channel), signerRecovery);
   if (!verified.valid) throw new InvalidBalanceProofError({ channel: id, signer: verified.signer });
   if (request.balance !== stored.balance) throw new StaleBalanceProofError({ channel: id, stored, price: 0n, offered: request.balance });
 

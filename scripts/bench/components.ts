@@ -22,6 +22,8 @@ import { hasBought } from "../../lib/receiver/entitlements";
 import { typedDataDigest } from "../../lib/protocol/typedDataDigest";
 import { verifyBalanceProof } from "../../lib/protocol/verifyBalanceProof";
 import { recoverAddressFast } from "../../lib/receiver/recoverAddressFast";
+import { signerRecovery } from "../../lib/receiver/signerRecovery";
+import { typedDataDigestFast, typedDataDigestFastReady } from "../../lib/receiver/typedDataDigestFast";
 import { createTestDatabase } from "../../test/db/databases";
 import { devAccount } from "../lib/localChain";
 import { scratchReceiver } from "./acceptance";
@@ -82,10 +84,12 @@ function descriptorsOn(file: string): number {
 // --- Signature verification: no I/O, the same in every mode ---------------------------------
 const total = CALLS + 20;
 const proofs = await sign(1n, total);
-await time("verifyBalanceProof as the receiver calls it (digest + native recovery + compare)", CALLS, (i) =>
-  verifyBalanceProof(domain, channelAt(1n), proofs[i].balance, proofs[i].balanceSignature, null, recoverAddressFast),
+await typedDataDigestFastReady();
+await time("verifyBalanceProof as the receiver calls it (WebAssembly digest + native recovery + compare)", CALLS, (i) =>
+  verifyBalanceProof(domain, channelAt(1n), proofs[i].balance, proofs[i].balanceSignature, null, signerRecovery),
 );
 const hashes = proofs.map((p) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), p.balance)));
+await time("  EIP-712 digest, keccak-256 in WebAssembly (typedDataDigestFast)", CALLS, (i) => typedDataDigestFast(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
 await time("  EIP-712 digest, domain separator kept (typedDataDigest)", CALLS, (i) => typedDataDigest(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
 await time("  EIP-712 digest (viem hashTypedData)", CALLS, (i) => hashTypedData(balanceProofTypedData(domain, channelAt(1n), proofs[i].balance)));
 await time("  secp256k1 recovery (native libsecp256k1, recoverAddressFast)", CALLS, (i) => recoverAddressFast(hashes[i], proofs[i].balanceSignature));
