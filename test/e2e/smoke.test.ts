@@ -154,4 +154,28 @@ describeInBrowser("smoke: the site in Chromium with the test wallet", () => {
     assert.equal(await page.getByTestId("paywall").count(), 0);
     await screenshot(page, "free-article-mobile");
   });
+  it("shows the site's error page when a page fails to render, and the retry brings the page back once it can", async () => {
+    await using session = await open("mobile");
+    const { page } = session;
+    // The catalog's table taken away under the running site: its query fails as a database fault would.
+    const { db } = e2e.site.database;
+    await db.$executeRaw`ALTER TABLE "Article" RENAME TO "ArticleAway"`;
+    let restored = false;
+    try {
+      const response = await page.goto(e2e.site.url);
+      assert.equal(response?.status(), 500);
+      const notice = page.getByTestId("page-error");
+      await notice.getByText("Nothing was charged").waitFor();
+      assert.match(await notice.innerText(), /Reference for the site's operator: \d+/);
+      assert.doesNotMatch(await page.locator("body").innerText(), /ArticleAway|no such table|prisma/i);
+      await screenshot(page, "page-error-mobile");
+      await db.$executeRaw`ALTER TABLE "ArticleAway" RENAME TO "Article"`;
+      restored = true;
+      await page.getByRole("button", { name: "Try again" }).click();
+      await page.getByText(paidArticle.title).first().waitFor();
+      assert.equal(await page.getByTestId("page-error").count(), 0);
+    } finally {
+      if (!restored) await db.$executeRaw`ALTER TABLE "ArticleAway" RENAME TO "Article"`;
+    }
+  });
 });

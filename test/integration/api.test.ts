@@ -196,6 +196,23 @@ describeEachDatabase("the channel and catalog APIs", (database) => {
     }
   });
 
+  it("answers a page whose render fails with a 500 that carries the error's digest and nothing of the error itself", async () => {
+    // The catalog's table taken away under the running site: its query fails as a database fault
+    // would. React renders the site's error page (app/error.tsx) in the browser, from the digest
+    // in this payload: test/e2e/smoke.test.ts looks at it.
+    const { db } = database();
+    await db.$executeRaw`ALTER TABLE "Article" RENAME TO "ArticleAway"`;
+    try {
+      const answer = await send(site, "/", { headers: { Accept: "text/html" } });
+      assert.equal(answer.status, 500);
+      assert.match(answer.text, /\\"digest\\":\\"\d+\\"/);
+      assert.doesNotMatch(answer.text, /ArticleAway|no such table|does not exist|prisma|at async/i);
+    } finally {
+      await db.$executeRaw`ALTER TABLE "ArticleAway" RENAME TO "Article"`;
+    }
+    assert.equal((await send(site, "/", { headers: { Accept: "text/html" } })).status, 200);
+  });
+
   it("GET /api/channels/{sender}/{openBlock}: 404 for an unknown channel, 400 for a malformed open block", async () => {
     const sender = devAccount(5).address;
     await mine(chain, 1);
