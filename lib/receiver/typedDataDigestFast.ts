@@ -13,10 +13,11 @@ type Field = { name: string; type: string };
 const STATIC_ATOMIC = /^(address|bool|bytes([1-9]|[12][0-9]|3[0-2])|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256))$/;
 
 let hasher: IHasher | undefined;
-// WebAssembly compiles asynchronously; until it has, the digest is viem's, the same value.
+// WebAssembly compiles asynchronously; until it has (or if it cannot), the digest is viem's, the same value.
 const compiled = createKeccak(256).then((created) => {
   hasher = created;
 });
+compiled.catch((error: unknown) => console.error("keccak-256 in WebAssembly is unavailable: the receiver hashes with viem's JavaScript", error));
 
 /** Resolves once the WebAssembly keccak is in use (and rejects if it cannot be). */
 export const typedDataDigestFastReady = (): Promise<void> => compiled;
