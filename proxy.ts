@@ -2,7 +2,7 @@
 // decides, and this file turns the decision into a forwarded request or a response.
 import { NextResponse, type NextRequest } from "next/server";
 import { fromDbAmount } from "./lib/db/amount";
-import { ArticleNotFoundError, MalformedRequestError } from "./lib/protocol/errors";
+import { ArticleNotFoundError } from "./lib/protocol/errors";
 import { toProblemResponse } from "./lib/protocol/problemResponse";
 import { clearPaymentCookies } from "./lib/protocol/payment";
 import { TollgateHeader } from "./lib/protocol/headers";
@@ -14,6 +14,7 @@ import { articleSlugFromPath } from "./lib/receiver/articlePath";
 import { gate } from "./lib/receiver/gate";
 import { getReceiver } from "./lib/receiver/getReceiver";
 import { GRANT_HEADER, grantFor } from "./lib/receiver/grant";
+import { refuseMalformedRequest } from "./lib/refuseMalformedRequest";
 import { withSecurityHeaders } from "./lib/withSecurityHeaders";
 
 /** Programs ask for JSON; everything else (browsers) gets the page. */
@@ -22,22 +23,9 @@ function wantsJson(request: NextRequest): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
-/** Whether every percent-escape in `pathname` decodes (as UTF-8). */
-function decodes(pathname: string): boolean {
-  try {
-    decodeURIComponent(pathname);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function gateProxy(request: NextRequest) {
-  // Next.js's router answers a dynamic route whose parameter does not decode (`/articles/%E0%A4%A`,
-  // `/api/channels/%`) with a bare 500; it is the client's mistake, so say so with a 400.
-  if (!decodes(request.nextUrl.pathname)) {
-    return toProblemResponse(new MalformedRequestError({ field: "request path", reason: "is not valid percent-encoded UTF-8" }));
-  }
+  const refusal = refuseMalformedRequest(request);
+  if (refusal) return refusal;
 
   // Whatever the client sent under the grant's name is never believed.
   const forwarded = new Headers(request.headers);

@@ -20,6 +20,8 @@ import {
   StaleBalanceProofError,
   TollgateError,
   X402AuthorizationUsedError,
+  RequestTooLargeError,
+  MethodNotAllowedError,
   X402PaymentInvalidError,
   X402PaymentPendingError,
   isTollgateError,
@@ -277,6 +279,17 @@ const catalogue: { error: TollgateError; status: number; rdn?: string; problem: 
     },
   },
   {
+    error: new MethodNotAllowedError({ method: "DELETE", allow: ["GET", "HEAD"] }),
+    status: 405,
+    problem: { type: "urn:tollgate:problem:method-not-allowed", title: "Method not allowed", detail: 'This page does not answer "DELETE" requests: use GET, HEAD.' },
+    headers: { Allow: "GET, HEAD" },
+  },
+  {
+    error: new RequestTooLargeError({ limitBytes: 1024 }),
+    status: 413,
+    problem: { type: "urn:tollgate:problem:request-too-large", title: "Request too large", detail: "The request's body is over the 1024-byte limit: send less.", limitBytes: 1024 },
+  },
+  {
     error: new X402AuthorizationUsedError(),
     status: 409,
     problem: { type: "urn:tollgate:problem:x402-authorization-used", title: "x402 authorization already used" },
@@ -309,7 +322,7 @@ describe("the error catalogue", () => {
 
   it("covers one error per slug", () => {
     const slugs = new Set(catalogue.map(({ error }) => error.slug));
-    assert.equal(slugs.size, 19);
+    assert.equal(slugs.size, 21);
   });
 });
 

@@ -408,6 +408,51 @@ export class MalformedRequestError extends TollgateError {
 }
 
 /**
+ * The request's method is not one the page answers (a DELETE or a PROPFIND of an article, say).
+ * 405 with `Allow`.
+ *
+ * @example
+ * throw new MethodNotAllowedError({ method: "DELETE", allow: ["GET", "HEAD", "POST", "OPTIONS"] })
+ */
+export class MethodNotAllowedError extends TollgateError {
+  override name = "MethodNotAllowedError";
+  readonly status = 405;
+  readonly title = "Method not allowed";
+  readonly allow: readonly string[];
+
+  constructor(args: { method: string; allow: readonly string[] }) {
+    super(`This page does not answer ${quote(args.method)} requests: use ${args.allow.join(", ")}.`, { slug: "method-not-allowed" });
+    this.allow = args.allow;
+  }
+
+  override get headers(): Record<string, string> {
+    return { Allow: this.allow.join(", ") };
+  }
+}
+
+/**
+ * The request's body is larger than the site takes (a form's, say). 413: send less.
+ *
+ * @example
+ * throw new RequestTooLargeError({ limitBytes: 1_048_576 })
+ */
+export class RequestTooLargeError extends TollgateError {
+  override name = "RequestTooLargeError";
+  readonly status = 413;
+  readonly title = "Request too large";
+  readonly limitBytes: number;
+
+  constructor(args: { limitBytes: number }) {
+    super(`The request's body is over the ${args.limitBytes}-byte limit: send less.`, { slug: "request-too-large" });
+    this.limitBytes = args.limitBytes;
+  }
+
+  override get extensions(): Record<string, JsonValue> {
+    return { limitBytes: this.limitBytes };
+  }
+}
+
+/**
  * The proof's balance exceeds the channel's deposit. µRaiden reports this as an invalid proof
  * (`RDN-Invalid-Balance-Proof`); it is its own class here because the remedy differs: top up.
  *

@@ -18,7 +18,7 @@ import { ACCESS_TOKEN_COOKIE, RdnCookie, RdnHeader, TollgateHeader, X402Header }
 import { devAccount } from "../../scripts/lib/localChain";
 import { describeEachDatabase } from "../db/databases";
 import { seedArticles } from "../helpers/articles";
-import { sendRaw } from "../helpers/http";
+import { assertProblem, sendRaw } from "../helpers/http";
 import { assertNothingStored, channelRow, readBooks } from "../helpers/ledger";
 import { startSite, startTestChain, type TestChain, type TestSite } from "../helpers/localSite";
 import { accessTokenOf, openChannel, programHeaders, RECEIVER, type TestChannel } from "../helpers/reader";
@@ -92,6 +92,30 @@ describeEachDatabase("fuzzing the live site", (database) => {
   });
   after(() => site?.stop());
 
+  it("answers what Next.js alone would answer with a 500, or with the page, with the client's own status: a method, a Host", async () => {
+    const paid = "/articles/alpha";
+    // A page's method other than GET, HEAD, POST and OPTIONS (Next.js rendered the page for any).
+    // (TRACE, TRACK and CONNECT get Next.js's 500 before the proxy runs: the Fetch API Request it
+    // builds for the proxy refuses them; a method Node.js does not know, its 400.)
+    for (const method of ["PUT", "DELETE", "PATCH", "PROPFIND"]) {
+      for (const target of [paid, "/articles/free", "/"]) {
+        const answer = await sendRaw(site, target, { method, headers: { accept: "application/json" } });
+        assertProblem(answer, { status: 405, type: "method-not-allowed" });
+        assert.equal(answer.headers.get("allow"), "GET, HEAD, POST, OPTIONS");
+        assert.doesNotMatch(answer.text, /PAID-BODY|First paragraph/);
+      }
+    }
+    assert.equal((await sendRaw(site, "/api/articles", { method: "DELETE" })).status, 405, "a route handler's own 405");
+    const options = await sendRaw(site, paid, { method: "OPTIONS" });
+    assert.equal(options.status, 204);
+    assert.equal(options.headers.get("allow"), "GET, HEAD, POST, OPTIONS");
+    assert.equal(options.headers.get(RdnHeader.price), null, "no payment request for an OPTIONS");
+    for (const host of ["a b", "a:99999", "[", "a<b"]) {
+      const answer = await sendRaw(site, paid, { headers: { host, accept: "application/json" } });
+      assertProblem(answer, { status: 400, type: "malformed-request" });
+    }
+  });
+
   it(`never answers 5xx and never stores anything, over ${RUNS} seeded requests`, async (t) => {
     const { db } = database();
     const strangerSignature = await devAccount(9).signMessage({ message: "not a balance proof" });
@@ -131,7 +155,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
       { weight: 4, arbitrary: fc.constantFrom(...paymentNames) },
       { weight: 1, arbitrary: fc.constantFrom(...paymentNames).map((n) => n.toLowerCase()) },
       { weight: 2, arbitrary: fc.constantFrom(TollgateHeader.accessToken, TollgateHeader.accessRequest, TollgateHeader.accessRequest.toLowerCase()) },
-      { weight: 1, arbitrary: fc.constantFrom("x-tollgate-grant", "rsc", "next-router-prefetch", "next-router-segment-prefetch", "x-middleware-subrequest", "content-type") },
+      { weight: 1, arbitrary: fc.constantFrom("x-tollgate-grant", "rsc", "next-router-prefetch", "next-router-segment-prefetch", "x-middleware-subrequest", "content-type", "host") },
     );
     const headers = fc.dictionary(headerName, value, { maxKeys: 7 });
     const cookie = fc
@@ -248,7 +272,7 @@ describeEachDatabase("fuzzing the live site", (database) => {
       // An article, paid for (badly) by cookies.
       fc.record({ method: fc.constant("GET"), path: fc.constantFrom("/articles/alpha", "/articles/beta", "/articles/draft"), cookie, accept: fc.constantFrom("text/html", "application/json") }),
       // Any path, any method.
-      fc.record({ method: fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), path, headers, cookie: fc.option(cookie, { nil: undefined }) }),
+      fc.record({ method: fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "FOO"), path, headers, cookie: fc.option(cookie, { nil: undefined }) }),
       // A close request with any body.
       fc.record({ method: fc.constant("POST"), path: fc.oneof(closePath, path), body: json, contentType: fc.constantFrom("application/json", "text/plain") }),
     );
