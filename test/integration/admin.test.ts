@@ -198,6 +198,38 @@ describe("publisher admin over HTTP", () => {
     }
   });
 
+  it("a publisher's server actions called with arguments no page sends are refused as not found, never a 500, and change nothing", async () => {
+    const session = await signToken(receiver, "admin-session", { sub: publisher.address }, 3600);
+    const before = await database.db.article.findUniqueOrThrow({ where: { id: articleId } });
+    const calls: Array<[string, unknown[]]> = [
+      ["publishArticle", ["abc", "x"]],
+      ["publishArticle", [2 ** 40, true]],
+      ["publishArticle", [articleId, "yes"]],
+      ["removeArticle", [-5]],
+      ["removeArticle", [1.5]],
+      ["withdraw", ["x"]],
+      ["withdraw", [[1.5]]],
+      ["saveSettings", [null, {}]],
+      ["saveArticle", ["abc", null, {}]],
+      ["saveArticle", [articleId, null, "not a form"]],
+    ];
+    for (const [name, args] of calls) {
+      await assertInterrupted(await callAction(name, args, session), 404, `${name}(${JSON.stringify(args)})`);
+    }
+    assert.deepEqual(await database.db.article.findUniqueOrThrow({ where: { id: articleId } }), before);
+    assert.equal(await database.db.siteSetting.count(), 0);
+    assert.equal(await database.db.receiverTransaction.count(), 0);
+
+    // A body over Next.js's server-action limit (1 MB): 413 before the action, not a 500.
+    const huge = await fetch(`${site.url}/admin/articles/${articleId}`, {
+      method: "POST",
+      headers: { "next-action": actions.saveArticle!, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: site.url, ...withCookie(session) },
+      body: JSON.stringify([articleId, null, "x".repeat(3 * 1024 * 1024)]),
+    });
+    assert.equal(huge.status, 413);
+    assert.equal(((await huge.json()) as { type: string }).type, "urn:tollgate:problem:request-too-large");
+  });
+
   it("a publisher's session runs the actions and handlers, and a bad price or a taken slug is a field error", async () => {
     const session = await signToken(receiver, "admin-session", { sub: publisher.address }, 3600);
     const published = await callAction("publishArticle", [articleId, true], session);
