@@ -139,6 +139,15 @@ describe("publisher admin over HTTP", () => {
     assert.match(((await replay.json()) as { detail: string }).detail, /nonce is unknown, expired or already used/);
   });
 
+  it("refuses a publisher's sign-in for a reader's purchases (its message names the site's root, not /admin): 401, no cookie", async () => {
+    const nonce = ((await (await fetch(`${site.url}/api/reader/nonce`, { method: "POST" })).json()) as { nonce: string }).nonce;
+    const message = createSiweMessage({ address: publisher.address, chainId: receiver.config.chainId, domain: host(), nonce, uri: `${site.url}/`, version: "1", statement: "Restore my purchases on this site." });
+    const response = await signIn({ message, signature: await publisher.signMessage({ message }) });
+    assert.equal(response.status, 401);
+    assert.equal(cookieOf(response), undefined);
+    assert.match(((await response.json()) as { detail: string }).detail, /not to this site's admin/);
+  });
+
   it("refuses a non-publisher's valid sign-in (403, no cookie) and malformed sign-ins (400/401, never 500)", async () => {
     const stranger = await signIn(await signedMessage(reader));
     assert.equal(stranger.status, 403);

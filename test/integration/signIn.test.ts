@@ -46,39 +46,51 @@ describeEachDatabase("sign-in with Ethereum and signed tokens", (database) => {
 
   it("signs in the address that signed, once per nonce", async () => {
     const signIn = await signedIn();
-    const { address } = await verifySignIn(receiver, { ...signIn, domain: DOMAIN });
+    const { address } = await verifySignIn(receiver, { ...signIn, domain: DOMAIN, purpose: "/" });
     assert.equal(address, reader.address);
-    await refused(verifySignIn(receiver, { ...signIn, domain: DOMAIN }), /nonce is unknown, expired or already used/);
+    await refused(verifySignIn(receiver, { ...signIn, domain: DOMAIN, purpose: "/" }), /nonce is unknown, expired or already used/);
   });
 
   it("lets one of two concurrent uses of one signed message through", async () => {
     const signIn = await signedIn();
-    const results = await Promise.allSettled([1, 2, 3].map(() => verifySignIn(receiver, { ...signIn, domain: DOMAIN })));
+    const results = await Promise.allSettled([1, 2, 3].map(() => verifySignIn(receiver, { ...signIn, domain: DOMAIN, purpose: "/" })));
     assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
   });
 
   it("refuses a message for another site, another chain, out of its window, or not signed by its address", async () => {
-    await refused(verifySignIn(receiver, { ...(await signedIn()), domain: "evil.example" }), /is for reader\.example, not evil\.example/);
-    await refused(verifySignIn(receiver, { ...(await signedIn({ chainId: 1 })), domain: DOMAIN }), /for chain 1/);
-    await refused(verifySignIn(receiver, { ...(await signedIn({ expirationTime: new Date(Date.now() - 1000) })), domain: DOMAIN }), /expired/);
-    await refused(verifySignIn(receiver, { ...(await signedIn({ notBefore: new Date(Date.now() + 60_000) })), domain: DOMAIN }), /not valid yet/);
-    await refused(verifySignIn(receiver, { ...(await signedIn({}, stranger)), domain: DOMAIN }), /signature is not/);
-    await refused(verifySignIn(receiver, { message: "hello", signature: "0x00", domain: DOMAIN }), /not an EIP-4361/);
+    await refused(verifySignIn(receiver, { ...(await signedIn()), domain: "evil.example", purpose: "/" }), /is for reader\.example, not evil\.example/);
+    await refused(verifySignIn(receiver, { ...(await signedIn({ chainId: 1 })), domain: DOMAIN, purpose: "/" }), /for chain 1/);
+    await refused(verifySignIn(receiver, { ...(await signedIn({ expirationTime: new Date(Date.now() - 1000) })), domain: DOMAIN, purpose: "/" }), /expired/);
+    await refused(verifySignIn(receiver, { ...(await signedIn({ notBefore: new Date(Date.now() + 60_000) })), domain: DOMAIN, purpose: "/" }), /not valid yet/);
+    await refused(verifySignIn(receiver, { ...(await signedIn({}, stranger)), domain: DOMAIN, purpose: "/" }), /signature is not/);
+    await refused(verifySignIn(receiver, { message: "hello", signature: "0x00", domain: DOMAIN, purpose: "/" }), /not an EIP-4361/);
+  });
+
+  it("refuses a message for another purpose or another site's URI: a reader's sign-in never opens the admin, nor the reverse", async () => {
+    const asReader = await signedIn();
+    await refused(verifySignIn(receiver, { ...asReader, domain: DOMAIN, purpose: "/admin" }), /signs in to https:\/\/reader\.example\/, not to this site's admin/);
+    const asPublisher = await signedIn({ uri: `https://${DOMAIN}/admin` });
+    await refused(verifySignIn(receiver, { ...asPublisher, domain: DOMAIN, purpose: "/" }), /not to a reader's purchases on this site/);
+    await refused(verifySignIn(receiver, { ...(await signedIn({ uri: "https://evil.example/admin" })), domain: DOMAIN, purpose: "/admin" }), /signs in to https:\/\/evil\.example\/admin/);
+    await refused(verifySignIn(receiver, { ...(await signedIn({ uri: `https://${DOMAIN}/admin/articles` })), domain: DOMAIN, purpose: "/admin" }), /signs in to/);
+    // The refusals spent no nonce: each message signs in for its own purpose.
+    assert.equal((await verifySignIn(receiver, { ...asPublisher, domain: DOMAIN, purpose: "/admin" })).address, reader.address);
+    assert.equal((await verifySignIn(receiver, { ...asReader, domain: DOMAIN, purpose: "/" })).address, reader.address);
   });
 
   it("refuses a nonce the server never issued or that expired, and a forged attempt does not burn the real one", async () => {
     const never = createSiweMessage({ address: reader.address, chainId: chain.deployment.chainId, domain: DOMAIN, nonce: "abcdefgh12345678", uri: `https://${DOMAIN}/`, version: "1" });
-    await refused(verifySignIn(receiver, { message: never, signature: await reader.signMessage({ message: never }), domain: DOMAIN }), /nonce/);
+    await refused(verifySignIn(receiver, { message: never, signature: await reader.signMessage({ message: never }), domain: DOMAIN, purpose: "/" }), /nonce/);
 
     const stale = await signedIn();
     const nonce = /Nonce: (\w+)/.exec(stale.message)![1];
     await receiver.db.signInNonce.update({ where: { nonce }, data: { expiresAt: new Date(Date.now() - 1) } });
-    await refused(verifySignIn(receiver, { ...stale, domain: DOMAIN }), /nonce/);
+    await refused(verifySignIn(receiver, { ...stale, domain: DOMAIN, purpose: "/" }), /nonce/);
 
     const real = await signedIn();
     const forged = { message: real.message, signature: await stranger.signMessage({ message: real.message }) };
-    await refused(verifySignIn(receiver, { ...forged, domain: DOMAIN }), /signature is not/);
-    assert.equal((await verifySignIn(receiver, { ...real, domain: DOMAIN })).address, reader.address);
+    await refused(verifySignIn(receiver, { ...forged, domain: DOMAIN, purpose: "/" }), /signature is not/);
+    assert.equal((await verifySignIn(receiver, { ...real, domain: DOMAIN, purpose: "/" })).address, reader.address);
   });
 
   it("takes back only its own tokens, for their audience, before they expire", async () => {

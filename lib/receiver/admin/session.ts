@@ -11,16 +11,6 @@ const AUDIENCE = "admin-session";
 /** A working day: long enough not to interrupt an editor, short enough that a stolen cookie goes stale. */
 export const ADMIN_SESSION_TTL_SECONDS = 8 * 3600;
 
-/**
- * The domain an admin sign-in message must name: SITE_URL's host when configured (a request's
- * Host header is the client's to choose), else the request's own host (the local demo).
- */
-export function signInDomain(receiver: Receiver, requestHost: string | null): string {
-  const domain = receiver.config.siteUrl?.host ?? requestHost;
-  if (!domain) throw new AuthenticationError({ reason: "the request names no host to sign in to" });
-  return domain;
-}
-
 const isPublisher = (receiver: Receiver, address: Address) => receiver.config.publishers.some((p) => isAddressEqual(p, address));
 
 /**
@@ -31,7 +21,7 @@ const isPublisher = (receiver: Receiver, address: Address) => receiver.config.pu
  * @throws {ForbiddenError} (403) for a valid sign-in by an address that is not a publisher.
  */
 export async function signInPublisher(receiver: Receiver, input: { message: string; signature: Hex; domain: string }) {
-  const { address } = await verifySignIn(receiver, input);
+  const { address } = await verifySignIn(receiver, { ...input, purpose: "/admin" });
   if (!isPublisher(receiver, address)) throw new ForbiddenError({ reason: `${address} is not one of this site's publishers` });
   const token = await signToken(receiver, AUDIENCE, { sub: address }, ADMIN_SESSION_TTL_SECONDS);
   return { address, token, maxAge: ADMIN_SESSION_TTL_SECONDS };

@@ -1,5 +1,5 @@
 import { issueSignInNonce } from "@/lib/receiver/auth/signInNonces";
-import { signInDomain } from "@/lib/receiver/admin/session";
+import { signInDomain } from "@/lib/receiver/auth/verifySignIn";
 import { getReceiver } from "@/lib/receiver/getReceiver";
 import { respond } from "@/lib/receiver/respond";
 
@@ -10,7 +10,8 @@ export async function POST(request: Request) {
   return respond(async () => {
     const receiver = getReceiver();
     const domain = signInDomain(receiver, request.headers.get("host"));
-    const origin = receiver.config.siteUrl?.origin ?? new URL(request.url).origin;
+    // The URI on the host the message names (Next.js's request.url names its own listening host).
+    const origin = receiver.config.siteUrl?.origin ?? `${new URL(request.url).protocol}//${domain}`;
     return { nonce: await issueSignInNonce(receiver.db), domain, uri: `${origin}/admin`, chainId: receiver.config.chainId };
   });
 }

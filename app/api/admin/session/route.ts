@@ -1,7 +1,8 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { publisherOfRequest } from "@/lib/receiver/admin/requirePublisher";
-import { ADMIN_SESSION_COOKIE, sessionCookieOptions, signInDomain, signInPublisher } from "@/lib/receiver/admin/session";
+import { ADMIN_SESSION_COOKIE, sessionCookieOptions, signInPublisher } from "@/lib/receiver/admin/session";
+import { signInDomain } from "@/lib/receiver/auth/verifySignIn";
 import { getReceiver } from "@/lib/receiver/getReceiver";
 import { parseInput, readJson } from "@/lib/receiver/parseInput";
 import { respond } from "@/lib/receiver/respond";
