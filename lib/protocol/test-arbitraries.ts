@@ -3,10 +3,11 @@
  * `*.test.ts` files beside it, never by library code.
  */
 import fc from "fast-check";
-import { bytesToHex, getAddress, type Address, type Hex } from "viem";
+import { bytesToHex, getAddress, type Address, type Hex, type hashTypedData } from "viem";
 import type { ChannelState } from "./channelState";
 import type { Payment } from "./payment";
 import type { PaymentTerms } from "./paymentRequest";
+import { accessRequestTypedData, balanceProofTypedData, closeRequestTypedData, closingCommitmentTypedData } from "./typedData";
 import { MAX_UINT128, MAX_UINT64 } from "./wire";
 
 export const address: fc.Arbitrary<Address> = fc
@@ -88,3 +89,19 @@ export const adversarialValue: fc.Arbitrary<string> = fc.oneof(
   address.map((a) => a.slice(2)),
   signature.map((s) => s.slice(0, -2)),
 );
+
+/** Every message Tollgate signs, each with its own domain, channel, amount and path. */
+export const signedMessages: fc.Arbitrary<Parameters<typeof hashTypedData>[0][]> = fc
+  .record({
+    domain: fc.record({ chainId, verifyingContract: address }),
+    channel: fc.record({ sender: address, receiver: address, openBlock: uint64 }),
+    amount: uint128,
+    path: fc.string(),
+  })
+  .map(({ domain, channel, amount, path }) => [
+    balanceProofTypedData(domain, channel, amount),
+    closingCommitmentTypedData(domain, channel, amount),
+    closeRequestTypedData(domain, channel, amount),
+    accessRequestTypedData(domain, channel, path, amount & 0xffffffffffffffffn),
+  ]);
+
