@@ -72,6 +72,16 @@ describe("typedDataDigestFast", () => {
     }
   });
 
+  it("tells apart two struct types that share one fields array", () => {
+    const fields = [{ name: "n", type: "uint8" }] as const;
+    const types = { Ping: fields, Pong: fields };
+    const domain = { name: "x", chainId: 1 } as const;
+    for (const primaryType of ["Ping", "Pong", "Ping"] as const) {
+      const typedData = { domain, types, primaryType, message: { n: 1 } };
+      assert.equal(typedDataDigestFast(typedData), hashTypedData(typedData), primaryType);
+    }
+  });
+
   it("refuses what viem refuses: a value out of its type's range, a malformed address, in the message or the domain", () => {
     const good = balanceProofTypedData({ chainId: 1, verifyingContract: "0x00000000000000000000000000000000000000aa" }, { sender: "0x00000000000000000000000000000000000000bb", receiver: "0x00000000000000000000000000000000000000cc", openBlock: 1n }, 1n);
     const bad = [

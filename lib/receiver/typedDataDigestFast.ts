@@ -29,18 +29,25 @@ function keccakWasm(data: Hex): Hex {
   return `0x${hasher!.digest("hex")}`;
 }
 
-/** Per struct type (its fields' array, as the caller's constant types hold it): its type hash and ABI layout. */
-const flatStructs = new WeakMap<readonly Field[], { typeHash: Hex; params: AbiParameter[] } | null>();
+type FlatStruct = { typeHash: Hex; params: AbiParameter[] };
 
-function flatStruct(primaryType: string, fields: readonly Field[]) {
-  let struct = flatStructs.get(fields);
+/**
+ * Per struct type, by its fields' array (as the caller's constant types hold it) and its name
+ * (one array may serve two names): its type hash and ABI layout, or null when it is not flat.
+ */
+const flatStructs = new WeakMap<readonly Field[], Map<string, FlatStruct | null>>();
+
+function flatStruct(primaryType: string, fields: readonly Field[]): FlatStruct | null {
+  let byName = flatStructs.get(fields);
+  if (!byName) flatStructs.set(fields, (byName = new Map()));
+  let struct = byName.get(primaryType);
   if (struct === undefined) {
     // A struct that refers to no other type: its encodeType is its own signature alone.
     const signature = `${primaryType}(${fields.map((field) => `${field.type} ${field.name}`).join(",")})`;
     struct = fields.every((field) => STATIC_ATOMIC.test(field.type))
       ? { typeHash: keccak256(stringToBytes(signature)), params: [{ type: "bytes32" }, ...fields.map(({ type }) => ({ type }))] }
       : null;
-    flatStructs.set(fields, struct);
+    byName.set(primaryType, struct);
   }
   return struct;
 }
