@@ -63,7 +63,7 @@ Tollgate is running.
 
 Buy an article from the command line (pays from Hardhat's development account #2):
 
-  npm run tollgate -- get http://localhost:${PORT}/articles/micropayment-channels-explained
+  npm run tollgate -- get http://localhost:${PORT}/articles/micropayment-channels-explained${CHAIN_PORT === 8545 ? "" : ` --rpc-url ${chain.url}`}
 
 Press Ctrl-C to stop.`);
 } catch (error) {

@@ -41,9 +41,11 @@ it("npm run demo starts the chain, deploys, seeds and serves the site, and print
     assert.ok(catalog.articles.some((a: { price: string }) => a.price !== "0"), "some are priced");
     assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 200);
 
-    // The command the demo prints buys the article, from the pre-funded development account.
-    const command = /npm run tollgate -- (get \S+)/.exec(output)![1]!.split(" ");
-    const cli = spawnSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...command, "--rpc-url", `http://127.0.0.1:${chainPort}`, "--state", path.join(dir, "cli")], {
+    // The command the demo prints, as printed (on this chain's port), buys the article from the
+    // pre-funded development account.
+    const command = /npm run tollgate -- (get .+)$/m.exec(output)![1]!.trim().split(" ");
+    assert.deepEqual(command.slice(-2), ["--rpc-url", `http://127.0.0.1:${chainPort}`], "a chain on another port is named in the command");
+    const cli = spawnSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...command, "--state", path.join(dir, "cli")], {
       cwd: root,
       encoding: "utf8",
       timeout: 60_000,
